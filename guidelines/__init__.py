@@ -1,0 +1,50 @@
+"""The guideline workbench: European guidelines in, approved Flemish guidance out."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from guidelines.config import check_config, load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, commands, error handlers."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    check_config(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from guidelines import database, web
+
+    database.init_app(app)
+    web.init_app(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from guidelines.accounts.views import bp as accounts_bp
+    from guidelines.api.views import bp as api_bp
+    from guidelines.library.views import bp as library_bp
+
+    app.register_blueprint(library_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from guidelines.accounts.commands import users_cli
+    from guidelines.demo.commands import demo_cli
+    from guidelines.library.commands import guidelines_cli, networks_cli
+
+    for group in (guidelines_cli, networks_cli, users_cli, demo_cli):
+        app.cli.add_command(group)

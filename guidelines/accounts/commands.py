@@ -1,0 +1,33 @@
+"""CLI: ``flask users create``."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from guidelines.accounts.models import Role
+from guidelines.accounts.operations import AccountError, create_user
+from guidelines.extensions import db
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.READER.value)
+@click.option("--network", "networks", multiple=True, help="Network code; repeat for several.")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_command(email, role, networks, name, password_stdin):
+    """Create a user; the password is read from standard input or prompted for."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, role=role, networks=networks, name=name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    memberships = ", ".join(n.code for n in user.networks) or "no network"
+    click.echo(f"Created {user.email} ({user.role}; {memberships}).")

@@ -1,0 +1,66 @@
+"""Use cases for accounts: create users, check a login."""
+
+import re
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from guidelines.accounts.models import Role, User
+from guidelines.extensions import db
+from guidelines.library.models import Network
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A user that cannot be created as asked; the message says why."""
+
+
+def create_user(
+    email: str,
+    password: str,
+    *,
+    role: str = Role.READER.value,
+    networks: list[str] | tuple[str, ...] = (),
+    name: str = "",
+) -> User:
+    """Add a user with a hashed password, a role, and memberships of ``networks`` (codes)."""
+    email = email.strip().lower()
+    if not EMAIL_PATTERN.match(email):
+        raise AccountError(f"{email!r} is not an e-mail address.")
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"Unknown role {role!r}: use one of {', '.join(r.value for r in Role)}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(f"There is already a user {email}.")
+    user = User(email=email, name=name, role=role, networks=[find_network(c) for c in networks])
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def find_network(code: str) -> Network:
+    """Return the Flemish network with ``code``, or refuse with the known codes."""
+    network = db.session.scalar(select(Network).where(Network.code == code.strip()))
+    if network is None:
+        known = ", ".join(db.session.scalars(select(Network.code).order_by(Network.code)))
+        raise AccountError(f"Unknown network {code!r}: use one of {known}.")
+    return network
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None (never saying which was wrong)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        # Hash anyway so a wrong e-mail takes as long as a wrong password.
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not a password of anyone")

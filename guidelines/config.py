@@ -1,0 +1,61 @@
+"""Configuration: safe defaults, overridden by environment variables."""
+
+import os
+from pathlib import Path
+
+MEGABYTE = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot produce a safe running app."""
+
+
+def load_config(instance_path: str) -> dict:
+    """Return the settings for an app whose instance folder is ``instance_path``."""
+    instance = Path(instance_path)
+    max_upload = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * MEGABYTE))
+    return {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'guidelines.db'}")
+        ),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _read_secret_file(instance),
+        "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
+        "MAX_UPLOAD_BYTES": max_upload,
+        # Leave room for the form fields around the file, so an oversized file gets our
+        # own message from the form rather than a bare 413.
+        "MAX_CONTENT_LENGTH": max_upload + MEGABYTE,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_TRANSLATION_DIRECTORIES": str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
+        "LANGUAGES": ("nl", "en", "fr", "de"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "RENDER_CACHE_SIZE": 256,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Point a plain PostgreSQL URL at psycopg 3, the only PostgreSQL driver installed."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _read_secret_file(instance: Path) -> str | None:
+    """Return the key that ``make run`` keeps in the instance folder, if there is one."""
+    path = instance / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
+    return None
+
+
+def check_config(config: dict) -> None:
+    """Refuse to start without the settings no deployment may miss."""
+    if not config.get("SECRET_KEY"):
+        raise ConfigError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable, or write a random "
+            "key to instance/secret_key (make run does this for you)."
+        )

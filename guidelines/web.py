@@ -1,0 +1,110 @@
+"""Web concerns shared by every page: login, CSRF, locale, security headers, errors."""
+
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from guidelines.extensions import babel, csrf, db, login_manager
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français", "de": "Deutsch"}
+
+
+def init_app(app: Flask) -> None:
+    """Wire login, CSRF, Babel, headers and error pages into ``app``."""
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.user_loader(_load_user)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_remember_language_switch)
+    app.after_request(_add_security_headers)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.context_processor(_template_context)
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+
+
+def _template_context() -> dict:
+    return {"language_names": LANGUAGE_NAMES, "current_locale": str(get_locale())}
+
+
+def _load_user(user_id: str):
+    from guidelines.accounts.models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def select_locale() -> str:
+    """Pick the UI language: saved preference, ?lang= switch, Accept-Language, then nl."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "nl"
+
+
+def _remember_language_switch() -> None:
+    lang = request.args.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+
+
+def _add_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def wants_json() -> bool:
+    """Tell whether the current request is an API call that must be answered in JSON."""
+    return request.path.startswith("/api/")
+
+
+def _handle_http_error(error: HTTPException):
+    if wants_json():
+        return jsonify(error=error.name, message=error_message(error)), error.code
+    return (
+        render_template("errors/error.html", code=error.code, message=error_message(error)),
+        error.code,
+    )
+
+
+def error_message(error: HTTPException) -> str:
+    """Return the message a person sees for ``error``, in their language."""
+    if error.description and error.description != type(error).description:
+        # Our own aborts carry a specific, translated description.
+        return error.description
+    messages = {
+        400: _("The request could not be understood. Check the form and try again."),
+        403: _("You do not have permission to do this."),
+        404: _("There is nothing at this address. Check the link, or search for the page."),
+        405: _("This address does not accept that kind of request."),
+        413: _(
+            "The upload is larger than the limit of %(limit)s MB. Split the file or ask an "
+            "administrator to raise MAX_UPLOAD_BYTES.",
+            limit=format_decimal(current_app.config["MAX_UPLOAD_BYTES"] / 1024 / 1024),
+        ),
+    }
+    return messages.get(error.code, error.name)

@@ -1,0 +1,100 @@
+"""Accounts: login, logout, CSRF, and the users CLI."""
+
+import pytest
+from flask_login import current_user
+
+from guidelines import create_app
+from guidelines.accounts.operations import AccountError, authenticate, create_user
+from guidelines.extensions import db
+from tests.conftest import base_config
+
+
+def test_login_and_logout(client, auth, make_user):
+    user = make_user(role="author")
+    response = auth.login(user.email)
+    assert response.status_code == 302
+    with client:
+        client.get("/")
+        assert current_user.email == user.email
+        auth.logout()
+        client.get("/")
+        assert not current_user.is_authenticated
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(client, auth, make_user):
+    user = make_user()
+    wrong_password = auth.login(user.email, "not the password").get_data(as_text=True)
+    unknown_user = auth.login("nobody@example.org", "not the password").get_data(as_text=True)
+    assert "is not right" in wrong_password and "is not right" in unknown_user
+
+
+def test_passwords_are_stored_hashed(make_user):
+    user = make_user(password="correct horse battery")
+    assert "correct horse battery" not in user.password_hash
+    assert user.check_password("correct horse battery")
+
+
+def test_inactive_user_cannot_log_in(make_user):
+    user = make_user()
+    user.active = False
+    assert authenticate(user.email, "correct horse battery") is None
+
+
+def test_login_redirect_stays_on_this_site(client, make_user):
+    user = make_user()
+    form = {"email": user.email, "password": "correct horse battery"}
+    response = client.post("/login?next=//evil.example/x", data=form)
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "role", "message"),
+    [
+        ("not-an-email", "long enough password", "reader", "not an e-mail"),
+        ("a@example.org", "short", "reader", "at least 10"),
+        ("a@example.org", "long enough password", "wizard", "Unknown role"),
+    ],
+)
+def test_create_user_refuses_bad_input(app_ctx, email, password, role, message):
+    with pytest.raises(AccountError, match=message):
+        create_user(email, password, role=role)
+
+
+def test_users_create_from_stdin_with_network(runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Tine@Example.org",
+            "--role",
+            "author",
+            "--network",
+            "bot",
+            "--password-stdin",
+        ],
+        input="a long enough secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created tine@example.org (author; bot)." in result.output
+    assert authenticate("tine@example.org", "a long enough secret") is not None
+
+
+def test_users_create_refuses_unknown_network(runner):
+    result = runner.invoke(
+        args=["users", "create", "x@example.org", "--network", "nope", "--password-stdin"],
+        input="a long enough secret\n",
+    )
+    assert result.exit_code == 1
+    assert "Unknown network 'nope'" in result.output
+
+
+def test_forms_refuse_a_post_without_csrf_token(database_url):
+    app = create_app(base_config(database_url) | {"WTF_CSRF_ENABLED": True})
+    try:
+        response = app.test_client().post(
+            "/login", data={"email": "a@example.org", "password": "x"}
+        )
+        assert response.status_code == 400
+    finally:
+        with app.app_context():
+            db.engine.dispose()

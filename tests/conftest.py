@@ -1,0 +1,164 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), an app whose
+every test runs in a transaction that is rolled back, a client, a CLI runner and factories."""
+
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy import create_engine, text
+
+from guidelines import create_app
+from guidelines.accounts.operations import create_user
+from guidelines.extensions import db
+from guidelines.library.operations import ImportRequest, import_version
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+PASSWORD = "correct horse battery"
+
+
+def corpus_path(*parts: str) -> Path:
+    """Return a path inside ../shared/corpus, skipping the test when the corpus is absent."""
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: these tests need ../shared/corpus beside the repository")
+    return path
+
+
+def base_config(database_url: str) -> dict:
+    """Return the settings every test app shares."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "localhost",
+    }
+
+
+def reset_database(url: str) -> None:
+    """Empty the database at ``url`` so the migrations start from nothing."""
+    if url.startswith("sqlite"):
+        return  # a fresh file per test session
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+class ConnectionBoundSession(FlaskSQLAlchemySession):
+    """A Flask-SQLAlchemy session that honours an explicit ``bind`` (it picks engines itself)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper, clause=clause, bind=bind, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Return the URL of a database migrated from empty to the latest revision."""
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
+    reset_database(url)
+    migrate_app = create_app(base_config(url))
+    with migrate_app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """Return the app shared by the tests of this session."""
+    app = create_app(base_config(database_url))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """Run the test inside an app context and a transaction that is rolled back afterwards."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        # SQLAlchemy's "join a session into an external transaction" recipe: commits in the
+        # code under test only release savepoints inside our transaction.
+        db.session = db._make_scoped_session(
+            {
+                "class_": ConnectionBoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app_ctx):
+    """Return a test client whose requests share the test's transaction."""
+    return app_ctx.test_client()
+
+
+@pytest.fixture
+def runner(app_ctx):
+    """Return a CLI runner whose commands share the test's transaction."""
+    return app_ctx.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app_ctx):
+    """Return a factory of users: ``make_user(role="author", networks=("bot",))``."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str = "reader", networks=(), email: str | None = None, password=PASSWORD):
+        email = email or f"{role}{next(counter)}@example.org"
+        user = create_user(email, password, role=role, networks=networks)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def import_text(app_ctx):
+    """Return a factory that imports a text: ``import_text(text, slug="x", label="1")``."""
+
+    def factory(text: str, user=None, **fields):
+        fields.setdefault("slug", "test-guideline")
+        result = import_version(text, ImportRequest(**fields), user=user)
+        db.session.commit()
+        return result.version
+
+    return factory
+
+
+class AuthActions:
+    """Log a user in and out through the real login form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    """Return login and logout actions on the test client."""
+    return AuthActions(client)
