@@ -21,7 +21,7 @@ _UNIT_WORDS = """
     mol mmol µmol μmol nmol pmol meq iu ie ui u units eenheden unités einheiten
     m cm mm µm μm km m2 m² m3 m³ cm2 cm² mm2 mm²
     s sec second seconds seconde seconden secondes sekunde sekunden
-    min minute minutes minuut minuten minuten
+    min minute minutes minuut minuten
     h hr hrs hour hours uur uren heure heures stunde stunden
     d day days dag dagen jour jours j tag tage tagen
     wk week weeks weken semaine semaines woche wochen
@@ -34,42 +34,47 @@ _UNIT_WORD = "|".join(sorted(map(re.escape, set(_UNIT_WORDS)), key=len, reverse=
 _UNIT = rf"%|‰|°\s?[CF]\b|(?:{_UNIT_WORD})(?:\s?/\s?(?:{_UNIT_WORD}))*(?!\w)"
 # Digits with "." or "," between groups; a (thin) no-break space only before a group of three.
 _NUMBER = r"\d+(?:(?:[.,]|[\u00a0\u2009\u202f](?=\d{3}(?!\d)))\d+)*"
+# The pattern starts with a digit so that the regex engine can skip ahead to digits; what may
+# stand before a number (comparator, minus sign, a letter that makes it a name) is read after.
 _NUMBER_TOKEN = re.compile(
-    rf"(?P<comparator>[<>]=?|[≤≥±~≈])?\s?"
-    # An ASCII hyphen is a minus sign only after a space or "(", not in "COVID-19".
-    rf"(?P<sign>−|(?<![^\s(])-)?"
-    # Not inside a word or a number: R3.1, HbA1c and CYP2D6 are names, not quantities.
-    rf"(?<![\w.,])(?P<number>{_NUMBER})"
+    rf"(?P<number>{_NUMBER})"
     rf"(?:\s?[-–—]\s?(?P<upper>{_NUMBER}))?"
     rf"(?:[ \u00a0\u2009\u202f]?(?P<unit>{_UNIT}))?",
     re.IGNORECASE,
 )
+# Read backwards from the number. An ASCII hyphen is a minus sign only after a space or "(",
+# not in "COVID-19"; a number right after a letter, digit, "." or "," is part of a name (R3.1,
+# HbA1c, CYP2D6) and not a quantity.
+_BEFORE_NUMBER = re.compile(
+    r"(?:(?P<comparator>[<>]=?|[≤≥±~≈])\s?)?(?P<sign>−|(?:^|(?<=[\s(]))-)?(?P<glued>[\w.,])?\Z"
+)
+_LOOK_BACK = 4
 _SEPARATORS = str.maketrans({",": ".", "\u00a0": None, "\u2009": None, "\u202f": None})
 _UNIT_SPELLINGS = str.maketrans({"μ": "µ", " ": None})
-_UNIT_ALIASES = {"mcg": "µg", "ug": "µg", "μg": "µg", "×": "x", "°c": "°C", "°f": "°F"}
+_UNIT_ALIASES = {"mcg": "µg", "ug": "µg", "×": "x", "°c": "°C", "°f": "°F"}
 _COMPARATORS = {">=": "≥", "<=": "≤"}
 
 # Link targets, citation marks and ordered-list numbers carry numbers that are not clinical.
-_NOT_CLINICAL = re.compile(
-    r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # Markdown link target
-    r"|<?\b(?:https?://|www\.)[^\s<>)\]]+>?"  # bare URL
-    r"|\[\d+(?:\s?[,–-]\s?\d+)*\]"  # citation such as [12] or [3, 4]
-    r"|^[ \t]*\d+[.)][ \t]",  # ordered-list marker
-    re.MULTILINE,
+# Separate patterns, each with a distinct first character, let the regex engine skip ahead.
+_NOT_CLINICAL = (
+    re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # Markdown link target
+    re.compile(r"(?:https?://|www\.)[^\s<>)\]]+"),  # bare URL
+    re.compile(r"\[\d+(?:\s?[,–-]\s?\d+)*\]"),  # citation such as [12] or [3, 4]
+    re.compile(r"^[ \t]*\d+[.)][ \t]", re.MULTILINE),  # ordered-list marker
 )
 
-_NEGATION_WORDS = """
+_NEGATION_WORDS = frozenset(
+    """
     not no never none nothing nobody neither nor without cannot
     niet geen nooit zonder niets niemand nergens
     ne jamais aucun aucune aucuns aucunes sans rien
-    nicht kein keine keinen keinem keiner keines nie niemals ohne nichts niemand weder
-""".split()
-# French "ne" (or "n'") carries "ne…pas", "ne…jamais", "ne…plus", so "pas" is not counted
-# on its own, which also keeps Dutch "pas" ("only") out. English contractions end in "n't".
-_NEGATION = re.compile(
-    rf"\b(?:{'|'.join(_NEGATION_WORDS)})\b|\b\w+n['’]t\b|\bn['’](?=\w)",
-    re.IGNORECASE,
+    nicht kein keine keinen keinem keiner keines nie niemals ohne nichts weder
+    """.split()
 )
+# Words with their apostrophes, so that "don't" and "n'y" stay whole. French "ne" (or "n'")
+# carries "ne…pas", "ne…jamais", "ne…plus", so "pas" is not counted on its own, which also
+# keeps Dutch "pas" ("only") out.
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 class Graded(Protocol):
@@ -81,15 +86,25 @@ class Graded(Protocol):
 
 
 def _clinical_part(text: str) -> str:
-    return _NOT_CLINICAL.sub(" ", text)
+    for pattern in _NOT_CLINICAL:
+        text = pattern.sub(" ", text)
+    return text
 
 
 def number_tokens(text: str) -> list[str]:
     """Return each number in ``text`` with its comparator, range and unit, normalised."""
+    return _number_tokens(_clinical_part(text))
+
+
+def _number_tokens(text: str) -> list[str]:
     tokens = []
-    for match in _NUMBER_TOKEN.finditer(_clinical_part(text)):
-        comparator = match["comparator"] or ""
-        sign = "-" if match["sign"] else ""
+    for match in _NUMBER_TOKEN.finditer(text):
+        start = match.start()
+        before = _BEFORE_NUMBER.search(text, max(0, start - _LOOK_BACK), start)
+        if before is None or before["glued"]:
+            continue
+        comparator = before["comparator"] or ""
+        sign = "-" if before["sign"] else ""
         value = match["number"].translate(_SEPARATORS)
         if match["upper"]:
             value += "-" + match["upper"].translate(_SEPARATORS)
@@ -108,16 +123,26 @@ def _unit(match: re.Match[str]) -> str:
 
 def negation_count(text: str) -> int:
     """Return how many negation words ``text`` holds (English, Dutch, French, German)."""
-    return len(_NEGATION.findall(_clinical_part(text)))
+    return _negation_count(_clinical_part(text))
+
+
+def _negation_count(text: str) -> int:
+    words = Counter(_WORD.findall(text.casefold().replace("’", "'")))
+    return sum(
+        count
+        for word, count in words.items()
+        if word in _NEGATION_WORDS or word.endswith("n't") or word.startswith("n'")
+    )
 
 
 def clinical_flags(old: str, new: str) -> list[str]:
     """Return which of "negation" and "numbers" changed from ``old`` to ``new``, sorted."""
+    old, new = _clinical_part(old), _clinical_part(new)
     flags = []
-    if negation_count(old) != negation_count(new):
+    if _negation_count(old) != _negation_count(new):
         flags.append("negation")
     # As multisets: a number that only moved, with the same unit, is not a change.
-    if Counter(number_tokens(old)) != Counter(number_tokens(new)):
+    if Counter(_number_tokens(old)) != Counter(_number_tokens(new)):
         flags.append("numbers")
     return flags
 

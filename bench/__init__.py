@@ -1,0 +1,1 @@
+"""Benchmarks of the guideline workbench on the shared corpus: ``python -m bench``."""
