@@ -33,11 +33,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from guidelines.accounts.views import bp as accounts_bp
-    from guidelines.api.views import bp as api_bp
+    from guidelines.adaptation.views import bp as adaptation_bp
+    from guidelines.api import adaptations as _adaptations  # noqa: F401  (registers routes)
+    from guidelines.api import library as _library  # noqa: F401  (registers routes)
+    from guidelines.api.blueprint import bp as api_bp
     from guidelines.library.views import bp as library_bp
 
     app.register_blueprint(library_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(adaptation_bp)
     app.register_blueprint(api_bp)
 
 

@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     # Import every model module so the metadata is complete for Alembic and create_all.
     from guidelines.accounts import models as _accounts  # noqa: F401
+    from guidelines.accounts import tokens as _tokens  # noqa: F401
+    from guidelines.adaptation import models as _adaptation  # noqa: F401
     from guidelines.library import models as _library  # noqa: F401
 
     with app.app_context():

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import create_engine, text
@@ -106,9 +107,22 @@ def app_ctx(app):
             connection.close()
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Without it a request would reuse the test's app context, and with it ``g``: the logged-in
+    user and the CSRF token of one request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app_ctx):
     """Return a test client whose requests share the test's transaction."""
+    app_ctx.test_client_class = FreshContextClient
     return app_ctx.test_client()
 
 

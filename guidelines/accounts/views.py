@@ -1,13 +1,15 @@
-"""Login and logout pages."""
+"""Login and logout, and the personal API tokens page."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
-from guidelines.accounts.forms import LoginForm
+from guidelines.accounts.forms import LoginForm, TokenForm
 from guidelines.accounts.operations import authenticate
+from guidelines.accounts.tokens import ApiToken, create_token, revoke_token
 from guidelines.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -39,6 +41,40 @@ def logout():
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("library.index"))
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """List the user's API tokens; create one (shown once)."""
+    form = TokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        _token, new_secret = create_token(current_user, form.name.data)
+        db.session.commit()
+        flash(_("Token created. Copy it now: it is not shown again."), "success")
+        form = TokenForm(formdata=None)
+    return render_template(
+        "accounts/tokens.html",
+        form=form,
+        new_secret=new_secret,
+        tokens=db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+        ).all(),
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    """Revoke one of the user's API tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke_token(token)
+    db.session.commit()
+    flash(_("Token %(name)s revoked.", name=token.name), "success")
+    return redirect(url_for(".tokens"))
 
 
 def _safe_next(target: str | None) -> str:

@@ -8,6 +8,7 @@ from guidelines.text.frontmatter import FrontMatterError, split_front_matter
 from guidelines.text.hashing import sha256_text
 from guidelines.text.markdown import RenderedDocument, render_fragment, render_markdown
 from guidelines.text.patches import PatchError, apply_patch, make_patch
+from guidelines.text.rebase import RebaseHunk, RebaseResult, rebase
 from guidelines.text.significance import clinical_flags
 from guidelines.text.structure import (
     Recommendation,
@@ -22,6 +23,8 @@ __all__ = [
     "FrontMatterError",
     "PatchError",
     "Recommendation",
+    "RebaseHunk",
+    "RebaseResult",
     "RecommendationError",
     "RenderedDocument",
     "Unit",
@@ -32,6 +35,7 @@ __all__ = [
     "diff_versions",
     "make_patch",
     "parse_recommendations",
+    "rebase",
     "render_fragment",
     "render_markdown",
     "sha256_text",

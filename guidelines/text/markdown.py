@@ -1,9 +1,10 @@
 """Render guideline Markdown to safe HTML with a table of contents, behind a bounded cache.
 
 The dialect (CommonMark, tables, strikethrough, raw HTML off, allow-listed links, heading
-anchors, recommendation blocks) is defined in ``structure.markdown_parser``; this module only
-turns its tokens into HTML. Recommendation blocks become cards whose grading labels are plain
-English; the raw values are in ``data-*`` attributes for templates and scripts to translate.
+anchors, kramdown heading ids dropped, recommendation blocks) is defined in
+``structure.markdown_parser``; this module only turns its tokens into HTML. Recommendation
+blocks become cards whose grading labels are plain English; the raw values are in ``data-*``
+attributes for templates and scripts to translate.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ _BEFORE_NUMBER = re.compile(
 )
 _LOOK_BACK = 4
 _SEPARATORS = str.maketrans({",": ".", "\u00a0": None, "\u2009": None, "\u202f": None})
-_UNIT_SPELLINGS = str.maketrans({"μ": "µ", " ": None})
+_UNIT_SPELLINGS = str.maketrans({"μ": "µ"})
 _UNIT_ALIASES = {"mcg": "µg", "ug": "µg", "×": "x", "°c": "°C", "°f": "°F"}
 _COMPARATORS = {">=": "≥", "<=": "≤"}
 
@@ -113,11 +113,12 @@ def _number_tokens(text: str) -> list[str]:
 
 
 def _unit(match: re.Match[str]) -> str:
-    unit = (match["unit"] or "").translate(_UNIT_SPELLINGS)
+    unit = (match["unit"] or "").replace(" ", "")
     if not unit:
         return ""
     # Case tells "U" (units) from "u" (Dutch hours); longer units are compared without case.
-    unit = unit if len(unit) == 1 else unit.casefold()
+    # Casefolding turns the micro sign into Greek mu, so the spelling is settled after it.
+    unit = (unit if len(unit) == 1 else unit.casefold()).translate(_UNIT_SPELLINGS)
     return " " + "/".join(_UNIT_ALIASES.get(part, part) for part in unit.split("/"))
 
 

@@ -3,12 +3,16 @@
 This module also owns the Markdown dialect (``markdown_parser``), because structure and
 rendering must read a text identically: the anchor of a section unit is the ``id`` of its
 rendered heading, and both come from the same token stream. ``markdown.py`` adds the HTML.
+Structure needs no inline Markdown but the headings', so it reads texts with a parser that
+skips the rest: the same blocks and headings, in a third of the time.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,6 +24,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 from guidelines.text.frontmatter import body_offset, line_count
+from guidelines.text.hashing import sha256_text
 
 STRENGTHS = ("strong", "conditional")
 CERTAINTIES = ("high", "moderate", "low", "very-low")
@@ -50,6 +55,11 @@ _TRANSLITERATION = str.maketrans(
     | {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ł": "l", "Ł": "l"}
 )
 _MAX_SLUG = 80
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # what str.isalnum() accepts: \w without "_"
+# A kramdown attribute list ending a heading, "{#select-step}" or "{: #id .class}". It is
+# dropped, never used: our anchors are our own slugs, stable across versions.
+_ATTRIBUTE_LIST = re.compile(r"[ \t]+\{(?:#[^\s{}][^{}]*|:[^{}]*)\}\Z")
+UNITS_CACHE_SIZE = 64
 
 
 class RecommendationError(ValueError):
@@ -100,16 +110,34 @@ def is_safe_url(url: str, *, image: bool = False) -> bool:
     return ":" not in re.split(r"[/?#]", cleaned, maxsplit=1)[0]
 
 
-def slugify(text: str) -> str:
-    """Return a readable lowercase slug of ``text``: accents folded, other scripts kept."""
-    folded = []
-    for char in unicodedata.normalize("NFC", text.translate(_TRANSLITERATION)).lower():
+class _FoldedCharacters(dict[int, str]):
+    """A ``str.translate`` table that folds each character on first sight, then remembers it."""
+
+    LIMIT = 10_000  # characters remembered; a text of rare characters must not grow it forever
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
         base = "".join(
             c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
         )
         # Fold "é" to "e", but keep letters such as Greek or Cyrillic whole rather than lose them.
-        folded.append(base if base.isascii() else char)
-    words = "".join(c if c.isalnum() else " " for c in "".join(folded)).split()
+        folded = base if base.isascii() else char
+        if len(self) < self.LIMIT:
+            self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldedCharacters()
+
+
+def slugify(text: str) -> str:
+    """Return a readable lowercase slug of ``text``: accents folded, other scripts kept."""
+    if text.isascii():  # nearly every heading: nothing to transliterate, compose or fold
+        folded = text.lower()
+    else:
+        composed = unicodedata.normalize("NFC", text.translate(_TRANSLITERATION))
+        folded = composed.lower().translate(_FOLDED)
+    words = _ALNUM_RUN.findall(folded)
     return "-".join(words)[:_MAX_SLUG].rstrip("-")
 
 
@@ -117,7 +145,8 @@ def plain_text(tokens: Sequence[Token] | None) -> str:
     """Return the text of inline tokens without markup, whitespace collapsed."""
     parts: list[str] = []
     for token in tokens or ():
-        if token.type in ("text", "code_inline"):
+        # "text_special" (an escape or entity) is text that the text_join rule has not merged.
+        if token.type in ("text", "text_special", "code_inline"):
             parts.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             parts.append(" ")
@@ -126,12 +155,18 @@ def plain_text(tokens: Sequence[Token] | None) -> str:
     return " ".join("".join(parts).split())
 
 
-def markdown_parser(*, blocks: bool = True) -> MarkdownIt:
-    """Return a new parser for the workbench dialect; ``blocks`` adds anchors and cards."""
+def markdown_parser(*, blocks: bool = True, inline: bool = True) -> MarkdownIt:
+    """Return a new parser for the workbench dialect; ``blocks`` adds anchors and cards.
+
+    Without ``inline``, only headings get inline tokens; other blocks keep their raw text.
+    """
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     # An allow-list on top of markdown-it's own deny-list; links that fail stay literal text.
     md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.core.ruler.after("block", "strip_heading_attributes", _strip_heading_attributes)
+    if not inline:
+        md.core.ruler.at("inline", _parse_heading_inline)
     md.core.ruler.push("drop_unsafe_images", _drop_unsafe_images)
     if blocks:
         md.use(container_plugin, name=BLOCK_NAME, validate=_is_block_info)
@@ -142,6 +177,25 @@ def markdown_parser(*, blocks: bool = True) -> MarkdownIt:
 def _is_block_info(params: str, *_args: Any) -> bool:
     words = params.split()
     return bool(words) and words[0] == BLOCK_NAME
+
+
+def _strip_heading_attributes(state: StateCore) -> None:
+    """Drop a kramdown attribute list from the end of each heading, before inline parsing."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            inline.content = _ATTRIBUTE_LIST.sub("", inline.content)
+
+
+def _parse_heading_inline(state: StateCore) -> None:
+    """Parse the inline Markdown of headings only, exactly as the full "inline" rule would."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            inline.children = []
+            state.md.inline.parse(inline.content, state.md, state.env, inline.children)
 
 
 def _drop_unsafe_images(state: StateCore) -> None:
@@ -284,14 +338,20 @@ def _trim(lines: Sequence[str]) -> str:
     return _LEADING_BLANK_LINES.sub("", "\n".join(lines).rstrip())
 
 
-_PARSER = markdown_parser()
+# Structure reads headings, blocks and lines only: the inline Markdown of the rest is skipped.
+_STRUCTURE = markdown_parser(inline=False)
+_units_cache: OrderedDict[str, tuple[Unit, ...]] = OrderedDict()
+_units_lock = threading.Lock()
 
 
 def tokenize(text: str, parser: MarkdownIt | None = None) -> tuple[list[Token], dict[str, Any]]:
-    """Parse the body of ``text`` (front matter skipped) into annotated tokens and findings."""
+    """Parse the body of ``text`` (front matter skipped) into annotated tokens and findings.
+
+    The default parser gives inline tokens to headings only; pass a full one to render.
+    """
     offset = body_offset(text)
     env: dict[str, Any] = {"line_offset": line_count(text[:offset])}
-    tokens = (parser or _PARSER).parse(text[offset:], env)
+    tokens = (parser or _STRUCTURE).parse(text[offset:], env)
     return tokens, env
 
 
@@ -305,6 +365,28 @@ def parse_recommendations(text: str, *, strict: bool = False) -> list[Recommenda
 
 def split_units(text: str) -> list[Unit]:
     """Split ``text`` into units of decision: its recommendation blocks, or else its sections."""
+    # Versions never change, and a comparison page splits the same two texts on every view.
+    key = sha256_text(text)
+    with _units_lock:
+        units = _units_cache.get(key)
+        if units is not None:
+            _units_cache.move_to_end(key)
+            return list(units)
+    units = tuple(_split_units(text))
+    with _units_lock:
+        _units_cache[key] = units
+        while len(_units_cache) > UNITS_CACHE_SIZE:
+            _units_cache.popitem(last=False)
+    return list(units)
+
+
+def clear_units_cache() -> None:
+    """Forget every split text (for benchmarks that compare cold and cached splitting)."""
+    with _units_lock:
+        _units_cache.clear()
+
+
+def _split_units(text: str) -> list[Unit]:
     tokens, env = tokenize(text)
     if env["recommendations"]:
         return _recommendation_units(tokens)

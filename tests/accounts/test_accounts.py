@@ -1,7 +1,8 @@
 """Accounts: login, logout, CSRF, and the users CLI."""
 
+import re
+
 import pytest
-from flask_login import current_user
 
 from guidelines import create_app
 from guidelines.accounts.operations import AccountError, authenticate, create_user
@@ -10,15 +11,13 @@ from tests.conftest import base_config
 
 
 def test_login_and_logout(client, auth, make_user):
-    user = make_user(role="author")
+    user = make_user(role="author", networks=("bot",))
     response = auth.login(user.email)
     assert response.status_code == 302
-    with client:
-        client.get("/")
-        assert current_user.email == user.email
-        auth.logout()
-        client.get("/")
-        assert not current_user.is_authenticated
+    assert user.display_name in client.get("/").get_data(as_text=True)
+    assert client.get("/import").status_code == 200
+    auth.logout()
+    assert client.get("/import").status_code == 302  # sent to the login page again
 
 
 def test_wrong_password_and_unknown_user_get_the_same_message(client, auth, make_user):
@@ -98,3 +97,19 @@ def test_forms_refuse_a_post_without_csrf_token(database_url):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_token_is_shown_once_stored_hashed_and_revocable(client, auth, make_user):
+    from guidelines.accounts.tokens import ApiToken, user_for_token
+
+    user = make_user(role="author")
+    auth.login(user.email)
+    page = client.post("/account/tokens", data={"name": "nightly import"}).get_data(as_text=True)
+    secret = re.search(r"(gwb_[A-Za-z0-9_-]+)", page).group(1)
+    assert user_for_token(secret).id == user.id
+    stored = db.session.scalars(db.select(ApiToken)).one()
+    assert secret not in stored.token_sha256
+    assert secret not in client.get("/account/tokens").get_data(as_text=True)
+    client.post(f"/account/tokens/{stored.id}/revoke")
+    db.session.expire_all()  # the request changed the row through its own session
+    assert user_for_token(secret) is None

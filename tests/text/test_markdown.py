@@ -226,3 +226,45 @@ def test_fragment_keeps_safe_links() -> None:
     assert '<a href="https://example.org/x">a</a>' in html
     assert '<a href="mailto:a@example.org">b</a>' in html
     assert '<a href="../x.md#y">c</a>' in html
+
+
+def test_heading_id_is_dropped_from_the_heading() -> None:
+    document = render_markdown("### Select Step {#select-step}\n")
+    assert document.html == '<h3 id="s-select-step">Select Step</h3>\n'
+    assert [(h.title, h.anchor) for h in document.toc] == [("Select Step", "s-select-step")]
+
+
+def test_heading_id_never_becomes_the_element_id() -> None:
+    html = render_markdown('## Methods {: #top .wide}\n\n## Results {#x" onclick="alert(1)}\n').html
+    assert html == '<h2 id="s-methods">Methods</h2>\n<h2 id="s-results">Results</h2>\n'
+
+
+def test_heading_with_an_id_gets_the_anchor_it_has_without() -> None:
+    text = "# Dose\n\n## Dose\n\ntext\n"
+    with_ids = "# Dose {#dose}\n\n## Dose {#dose-again}\n\ntext\n"
+    assert render_markdown(with_ids).toc == render_markdown(text).toc
+    assert render_markdown(with_ids).html == render_markdown(text).html
+    assert split_units(with_ids) == split_units(text)
+
+
+def test_fragment_heading_drops_its_id() -> None:
+    assert render_fragment("## Note {#note}\n") == "<h2>Note</h2>\n"
+
+
+def test_braces_outside_a_heading_are_rendered() -> None:
+    assert render_markdown("See {#x}\n").html == "<p>See {#x}</p>\n"
+
+
+@pytest.mark.corpus
+def test_section_units_match_the_rendered_headings(corpus: Path) -> None:
+    # split_units reads only headings' inline Markdown, rendering reads all of it.
+    files = corpus_files(corpus, "versions") + corpus_files(corpus, "search-extra")
+    checked = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        toc = {h.anchor: h.title for h in render_markdown(text).toc}
+        units = [u for u in split_units(text) if u.kind == "section" and u.anchor]
+        assert all(toc.get(u.anchor) == u.title for u in units), path
+        assert not any("{#" in title for title in toc.values()), path
+        checked += len(units)
+    assert checked > 1000

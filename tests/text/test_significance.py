@@ -112,3 +112,7 @@ def test_grading_flags_come_in_the_order_of_flags() -> None:
 
 def test_same_grading_is_not_flagged() -> None:
     assert grading_flags(Graded(), Graded()) == []
+
+
+def test_microgram_spellings_are_the_same_unit() -> None:
+    assert clinical_flags("Give 3 mcg.", "Give 3 µg.") == []

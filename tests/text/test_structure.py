@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from guidelines.text.diff import summarize_units
 from guidelines.text.frontmatter import FrontMatterError, body_offset, split_front_matter
 from guidelines.text.structure import (
     RecommendationError,
+    clear_units_cache,
     parse_recommendations,
     split_units,
 )
@@ -307,3 +309,83 @@ def test_section_keys_are_unique_in_real_documents(corpus: Path) -> None:
     for path in sorted((corpus / "versions").rglob("*.md")) + sorted((corpus / "nl").glob("*.md")):
         found = keys(path.read_text(encoding="utf-8"))
         assert len(found) == len(set(found)), path
+
+
+def test_same_text_is_split_once() -> None:
+    clear_units_cache()
+    first = split_units(SECTIONS)
+    assert split_units(SECTIONS)[1] is first[1]
+    clear_units_cache()
+    assert split_units(SECTIONS)[1] is not first[1]
+
+
+def test_split_units_returns_a_fresh_list_each_time() -> None:
+    first = split_units(SECTIONS)
+    first.clear()
+    assert keys(SECTIONS)[0] == "preamble"
+
+
+def test_heading_title_reads_escapes_and_entities() -> None:
+    units = split_units("# A \\*star\\* &amp; `code` [link](https://example.org)\n\ntext\n")
+    assert [(u.title, u.anchor) for u in units] == [("A *star* & code link", "s-a-star-code-link")]
+
+
+# Kramdown attribute lists on headings
+
+
+def test_heading_id_is_not_part_of_the_unit() -> None:
+    plain = split_units("# Scope\n\n## Select Step\n\ntext\n")
+    with_id = split_units("# Scope\n\n## Select Step {#select-step}\n\ntext\n")
+    assert with_id == plain
+    assert [(u.key, u.title, u.anchor) for u in with_id][-1] == (
+        "Scope > Select Step",
+        "Select Step",
+        "s-select-step",
+    )
+
+
+def test_inline_attribute_list_is_dropped_from_headings() -> None:
+    assert keys("## Methods {: #methods .wide}\n\n### Setext {:.grid}\n") == [
+        "Methods",
+        "Methods > Setext",
+    ]
+
+
+def test_setext_heading_drops_its_attribute_list() -> None:
+    assert keys("Treatment {#treatment}\n=========\n\nGeneral.\n") == ["Treatment"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Select Step (#select-step)",  # parentheses, not braces: a typo in the corpus
+        "Select Step\\{#select-step}",  # escaped, and not after a space
+        "Choice {#a} of words",  # not at the end
+        "Title {onclick=alert(1)}",  # neither an id nor an inline attribute list
+        "{#only-an-id}",  # nothing before it: that is the heading's text
+    ],
+)
+def test_other_braces_in_headings_are_kept(heading: str) -> None:
+    assert split_units(f"# {heading}\n")[0].title == heading.replace("\\", "")
+
+
+def test_attribute_list_outside_headings_is_kept() -> None:
+    assert split_units("# A\n\nSee {#x}\n")[0].text == "See {#x}"
+
+
+@pytest.mark.corpus
+def test_heading_that_only_gained_an_id_keeps_its_units(corpus: Path) -> None:
+    folder = corpus / "versions" / "hl7-cpg-methodology"
+    old = (folder / "v02.md").read_text(encoding="utf-8")
+    new = (folder / "v03.md").read_text(encoding="utf-8")
+    assert "\n### Content Implementation Guides\n" in old
+    assert "\n### Content Implementation Guides {#content-igs}\n" in new
+    assert "\n### Validate Step {#validate-step}\n" in new
+    units = summarize_units(old, new)
+    moved = [u.key for u in units if u.change in ("added", "removed")]
+    assert not [
+        key for key in moved if key.startswith(("Content Implementation", "Represent", "Validate"))
+    ]
+    assert next(u for u in units if u.key == "Content Implementation Guides").anchor == (
+        "s-content-implementation-guides"
+    )

@@ -1,31 +1,15 @@
-"""JSON API, version 1: the read-only library."""
+"""JSON API: the read-only library (guidelines, versions, diffs)."""
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest
 
-from guidelines.extensions import csrf
+from guidelines.api.blueprint import bp
 from guidelines.library import queries
 from guidelines.library.models import Guideline, SourceVersion
 from guidelines.text import render_markdown
 from guidelines.text.diff import summarize_units
 from guidelines.text.patches import make_patch
-from guidelines.web import error_message
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-
-
-@bp.errorhandler(Exception)
-def _json_error(error: Exception):
-    """Answer every error of the API in JSON, even one we did not foresee."""
-    if isinstance(error, HTTPException):
-        return jsonify(error=error.name, message=error_message(error)), error.code
-    current_app.logger.exception("Unexpected error in %s", request.path)
-    message = _(
-        "Something went wrong on our side. Try again; if it persists, tell an administrator."
-    )
-    return jsonify(error="Internal Server Error", message=message), 500
 
 
 def guideline_summary(guideline: Guideline) -> dict:

@@ -1,0 +1,3 @@
+"""The API tests use the adaptation factories too."""
+
+from tests.adaptation.conftest import adaptation, author, guideline_versions  # noqa: F401
