@@ -1,8 +1,9 @@
 """Flemish adaptations: revisions stored as patches against a base text, and justifications."""
 
+import zlib
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from guidelines.accounts.models import utcnow
@@ -74,7 +75,9 @@ class Revision(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="edit")  # start | edit | rebase
     base_sha256: Mapped[str] = mapped_column(ForeignKey("document_texts.sha256"))
     base_version_id: Mapped[int | None] = mapped_column(ForeignKey("source_versions.id"))
-    patch: Mapped[str] = mapped_column(Text)
+    # The patch text, zlib-compressed: at a fifth of the lines changed the plain patch is 1.8
+    # times a compressed line diff, the compressed one 0.7 times (make bench).
+    patch_zlib: Mapped[bytes] = mapped_column(LargeBinary)
     result_sha256: Mapped[str] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -87,6 +90,22 @@ class Revision(db.Model):
     base = relationship("DocumentText")
     base_version = relationship("SourceVersion")
     author = relationship("User")
+
+    @property
+    def patch(self) -> str:
+        """Return the diff-match-patch patch text from the base to this revision's text."""
+        try:
+            return zlib.decompress(self.patch_zlib).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError) as error:
+            raise RevisionIntegrityError(
+                f"Revision {self.number} of adaptation {self.adaptation_id} has an unreadable "
+                "patch. Restore the database from a backup."
+            ) from error
+
+    @staticmethod
+    def pack_patch(patch: str) -> bytes:
+        """Return ``patch`` as it is stored."""
+        return zlib.compress(patch.encode("utf-8"), 9)
 
     def text(self) -> str:
         """Return the adapted text, verified against the hash stored with the revision."""

@@ -144,7 +144,7 @@ def add_revision(
                 kind=kind,
                 base=base,
                 base_version=base_version,
-                patch=patch,
+                patch_zlib=Revision.pack_patch(patch),
                 result_sha256=result_sha256,
                 message=message.strip(),
                 author=user,

@@ -98,7 +98,7 @@ def upgrade():
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("base_sha256", sa.String(length=64), nullable=False),
         sa.Column("base_version_id", sa.Integer(), nullable=True),
-        sa.Column("patch", sa.Text(), nullable=False),
+        sa.Column("patch_zlib", sa.LargeBinary(), nullable=False),
         sa.Column("result_sha256", sa.String(length=64), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from guidelines.adaptation.models import RevisionIntegrityError
+from guidelines.adaptation.models import Revision, RevisionIntegrityError
 from guidelines.adaptation.operations import (
     AdaptationError,
     NotAllowed,
@@ -77,13 +77,27 @@ def test_tampered_patch_is_an_integrity_error_naming_the_revision(adaptation, au
         user=author,
     )
     db.session.commit()
-    tampered = revision.patch.replace("3", "4")
+    tampered = Revision.pack_patch(revision.patch.replace("3", "4"))
     db.session.execute(
-        text("UPDATE revisions SET patch = :patch WHERE id = :id"),
+        text("UPDATE revisions SET patch_zlib = :patch WHERE id = :id"),
         {"patch": tampered, "id": revision.id},
     )
     db.session.expire_all()
     with pytest.raises(RevisionIntegrityError, match=f"Revision 2 of adaptation {adaptation.id}"):
+        current_state(adaptation)
+
+
+def test_garbled_patch_bytes_are_an_integrity_error(adaptation, author):
+    revision = save_revision(
+        adaptation, parent_number=1, markdown=V1 + "x\n", message="", user=author
+    )
+    db.session.commit()
+    db.session.execute(
+        text("UPDATE revisions SET patch_zlib = :patch WHERE id = :id"),
+        {"patch": b"not zlib", "id": revision.id},
+    )
+    db.session.expire_all()
+    with pytest.raises(RevisionIntegrityError, match="unreadable patch"):
         current_state(adaptation)
 
 
