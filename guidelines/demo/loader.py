@@ -83,8 +83,63 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
         progress(f"{path.parent.name}/{path.name}")
         import_version(path.read_text(encoding="utf-8"), ImportRequest(), user=importer)
         versions += 1
+    _load_demo_adaptation(importer)
     for number, name in DISEASE_NAMES.items():
         disease = db.session.scalar(select(Disease).where(Disease.orpha_number == number))
         (disease or find_or_create_disease(f"ORPHA:{number}")).name = name
     db.session.flush()
     return {"users": len(DEMO_USERS), "versions": versions}
+
+
+# A Flemish adaptation of version 1.1 of the Gaucher guideline: a reimbursed dose, and a new
+# recommendation on referral, both justified. Version 2.0 exists, so it shows "source updated".
+ADAPTED_GUIDELINE, ADAPTED_VERSION, ADAPTING_NETWORK = (
+    "gaucher-disease-type-1",
+    "1.1",
+    "metabole-aandoeningen",
+)
+LOCAL_EDITS = (
+    (
+        "We recommend a starting dose of ERT of 30 to 60 U/kg body weight",
+        "We recommend a starting dose of ERT of 30 to 60 U/kg body weight (in Belgium "
+        "reimbursed by the RIZIV/INAMI after approval by the college of physicians)",
+    ),
+    (
+        "## 6. Organisation of care\n",
+        "## 6. Organisation of care\n\n"
+        "::: recommendation VL1 strength=strong certainty=low direction=for\n"
+        "We recommend that every patient in Flanders is followed by one of the recognised "
+        "Flemish expertise centres for metabolic diseases.\n:::\n",
+    ),
+)
+JUSTIFICATIONS = {
+    "R3.2": "The RIZIV/INAMI reimburses ERT only after the college of physicians approves it.",
+    "VL1": "Flanders organises follow-up through its recognised expertise centres.",
+}
+
+
+def _load_demo_adaptation(author: User) -> None:
+    """Adapt one demo guideline for a Flemish network, with justified decisions."""
+    from guidelines.accounts.operations import find_network
+    from guidelines.adaptation.operations import justify, save_revision, start_adaptation
+
+    guideline = db.session.scalar(select(Guideline).where(Guideline.slug == ADAPTED_GUIDELINE))
+    version = guideline.version(ADAPTED_VERSION)
+    adaptation = start_adaptation(
+        guideline, find_network(ADAPTING_NETWORK), user=author, version=version
+    )
+    text = version.markdown
+    for old, new in LOCAL_EDITS:
+        if old not in text:
+            raise RuntimeError(f"The demo text lacks {old!r}; update LOCAL_EDITS.")
+        text = text.replace(old, new, 1)
+    save_revision(
+        adaptation,
+        parent_number=1,
+        markdown=text,
+        message="Belgian reimbursement and Flemish referral.",
+        user=author,
+    )
+    for key, why in JUSTIFICATIONS.items():
+        decision = "new" if key.startswith("VL") else "adapted"
+        justify(adaptation, key, decision, why, author)
