@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench install catalogs clean
+.PHONY: run test lint format bench install catalogs extract clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,17 +22,32 @@ $(TEST_STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The interface's translations: translations/<lang>/LC_MESSAGES/messages.po are the source;
+# the compiled .mo files are build output (not committed), made again on every run and test.
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d translations
+
+# After adding or changing interface strings: extract them all (messages.pot, not committed),
+# then merge them into every catalog. New strings arrive empty, never as guesses ("fuzzy"):
+# translate them before committing; tests/test_i18n.py fails while any is missing (its
+# KEYWORDS must stay the same as the -k options here).
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: \
+		--add-location=file --project=guidelines -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+		--ignore-obsolete
+
 instance/secret_key:
 	mkdir -p instance
 	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 	chmod 600 $@
 
-run: $(STAMP) instance/secret_key
+run: $(STAMP) instance/secret_key catalogs
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) catalogs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -45,7 +60,7 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) catalogs
 	$(BIN)/python -m bench
 
 clean:

@@ -13,13 +13,14 @@ Benchmark = Callable[[bool], list[Result]]
 def benchmarks() -> dict[str, Benchmark]:
     """Return the benchmarks by name, in the order they run."""
     # Imported here so that --help works, and the corpus check runs, before the app is loaded.
-    from bench import adaptations, diffs, library, rendering
+    from bench import adaptations, diffs, library, rendering, translation
 
     return {
         "import": library.run,
         "render": rendering.run,
         "diff": diffs.run,
         "adaptation": adaptations.run,
+        "translation": translation.run,
     }
 
 
@@ -27,7 +28,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--only", choices=("import", "render", "diff", "adaptation"), help="run one benchmark"
+        "--only",
+        choices=("import", "render", "diff", "adaptation", "translation"),
+        help="run one benchmark",
     )
     parser.add_argument(
         "--quick", action="store_true", help="fewer documents and runs: a smoke test"

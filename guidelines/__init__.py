@@ -36,12 +36,15 @@ def _register_blueprints(app: Flask) -> None:
     from guidelines.adaptation.views import bp as adaptation_bp
     from guidelines.api import adaptations as _adaptations  # noqa: F401  (registers routes)
     from guidelines.api import library as _library  # noqa: F401  (registers routes)
+    from guidelines.api import translations as _translations  # noqa: F401  (registers routes)
     from guidelines.api.blueprint import bp as api_bp
     from guidelines.library.views import bp as library_bp
+    from guidelines.translation.views import bp as translation_bp
 
     app.register_blueprint(library_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(adaptation_bp)
+    app.register_blueprint(translation_bp)
     app.register_blueprint(api_bp)
 
 
@@ -49,6 +52,7 @@ def _register_commands(app: Flask) -> None:
     from guidelines.accounts.commands import users_cli
     from guidelines.demo.commands import demo_cli
     from guidelines.library.commands import guidelines_cli, networks_cli
+    from guidelines.translation.commands import memory_cli, translations_cli
 
-    for group in (guidelines_cli, networks_cli, users_cli, demo_cli):
+    for group in (guidelines_cli, networks_cli, users_cli, demo_cli, translations_cli, memory_cli):
         app.cli.add_command(group)

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from guidelines.accounts import tokens as _tokens  # noqa: F401
     from guidelines.adaptation import models as _adaptation  # noqa: F401
     from guidelines.library import models as _library  # noqa: F401
+    from guidelines.translation import models as _translation  # noqa: F401
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -9,10 +9,11 @@ from flask import (
     request,
     session,
 )
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from guidelines.extensions import babel, csrf, db, login_manager
@@ -37,7 +38,9 @@ def init_app(app: Flask) -> None:
     app.after_request(_add_security_headers)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.context_processor(_template_context)
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    app.jinja_env.globals.update(
+        format_date=format_date, format_datetime=format_datetime, format_percent=format_percent
+    )
 
 
 def _template_context() -> dict:
@@ -54,7 +57,9 @@ def select_locale() -> str:
     """Pick the UI language: saved preference, ?lang= switch, Accept-Language, then nl."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        # CLI commands write their own output in English, the source language: their
+        # refusals (translated messages of the operations they call) must match it.
+        return "en"
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")
@@ -64,9 +69,15 @@ def select_locale() -> str:
 
 
 def _remember_language_switch() -> None:
+    """Remember a ?lang= choice in the session and as a logged-in user's saved preference."""
     lang = request.args.get("lang")
-    if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
+    if lang not in current_app.config["LANGUAGES"]:
+        return
+    session["lang"] = lang
+    # Without this, the saved preference would win over the switcher for ever after.
+    if current_user.is_authenticated and current_user.locale != lang:
+        current_user.locale = lang
+        db.session.commit()
 
 
 def _add_security_headers(response):
@@ -93,11 +104,17 @@ def _handle_http_error(error: HTTPException):
 
 def error_message(error: HTTPException) -> str:
     """Return the message a person sees for ``error``, in their language."""
+    if isinstance(error, CSRFError):
+        return _(
+            "The form's security token (CSRF) is missing or has expired. Reload the page and "
+            "try again; API clients send the token in an X-CSRFToken header or use an API token."
+        )
     if error.description and error.description != type(error).description:
         # Our own aborts carry a specific, translated description.
         return error.description
     messages = {
         400: _("The request could not be understood. Check the form and try again."),
+        401: _("Log in first, or send a personal API token."),
         403: _("You do not have permission to do this."),
         404: _("There is nothing at this address. Check the link, or search for the page."),
         405: _("This address does not accept that kind of request."),
@@ -105,6 +122,10 @@ def error_message(error: HTTPException) -> str:
             "The upload is larger than the limit of %(limit)s MB. Split the file or ask an "
             "administrator to raise MAX_UPLOAD_BYTES.",
             limit=format_decimal(current_app.config["MAX_UPLOAD_BYTES"] / 1024 / 1024),
+        ),
+        409: _("Someone changed this meanwhile. Reload the page and try again."),
+        500: _(
+            "Something went wrong on our side. Try again; if it persists, tell an administrator."
         ),
     }
     return messages.get(error.code, error.name)

@@ -176,3 +176,40 @@ class AuthActions:
 def auth(client) -> AuthActions:
     """Return login and logout actions on the test client."""
     return AuthActions(client)
+
+
+TRANSLATIONS = REPO / "translations"
+
+
+def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
+    """Compile each messages.po whose .mo is missing or older, as ``make catalogs`` does."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        partial.replace(mo_path)  # atomic: a parallel session never reads half a file
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Make sure the interface catalogs are compiled: the .mo files are not committed."""
+    compile_catalogs()
+
+
+@pytest.fixture(autouse=True)
+def _english_test_client(request) -> None:
+    """Let the test client ask for English, the source language the assertions are written in.
+
+    Without an Accept-Language header the app speaks Dutch; tests of other languages set
+    ``?lang=`` or the header themselves (see tests/test_i18n.py).
+    """
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"

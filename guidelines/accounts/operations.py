@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -28,13 +29,24 @@ def create_user(
     """Add a user with a hashed password, a role, and memberships of ``networks`` (codes)."""
     email = email.strip().lower()
     if not EMAIL_PATTERN.match(email):
-        raise AccountError(f"{email!r} is not an e-mail address.")
+        raise AccountError(_("%(email)s is not an e-mail address.", email=repr(email)))
     if role not in {r.value for r in Role}:
-        raise AccountError(f"Unknown role {role!r}: use one of {', '.join(r.value for r in Role)}.")
+        raise AccountError(
+            _(
+                "Unknown role %(role)s: use one of %(known)s.",
+                role=repr(role),
+                known=", ".join(r.value for r in Role),
+            )
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            _(
+                "The password must have at least %(count)s characters.",
+                count=MIN_PASSWORD_LENGTH,
+            )
+        )
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"There is already a user {email}.")
+        raise AccountError(_("There is already a user %(email)s.", email=email))
     user = User(email=email, name=name, role=role, networks=[find_network(c) for c in networks])
     user.set_password(password)
     db.session.add(user)
@@ -47,7 +59,9 @@ def find_network(code: str) -> Network:
     network = db.session.scalar(select(Network).where(Network.code == code.strip()))
     if network is None:
         known = ", ".join(db.session.scalars(select(Network.code).order_by(Network.code)))
-        raise AccountError(f"Unknown network {code!r}: use one of {known}.")
+        raise AccountError(
+            _("Unknown network %(code)s: use one of %(known)s.", code=repr(code), known=known)
+        )
     return network
 
 

@@ -43,6 +43,11 @@ class Adaptation(db.Model):
     )
 
     @property
+    def language(self) -> str:
+        """Return the language of the adaptation: ``nl`` for the locale ``nl-BE``."""
+        return self.locale.split("-")[0].lower()
+
+    @property
     def current_revision(self) -> "Revision":
         return self.revisions[-1]
 

@@ -6,6 +6,7 @@ Operations change models and flush; the caller (a view, the API or a CLI command
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from guidelines.accounts.models import Role, User
@@ -78,7 +79,7 @@ def start_adaptation(
         created_by=user,
     )
     db.session.add(adaptation)
-    base = version.text
+    base = base_text_for(version, adaptation.language)
     add_revision(
         adaptation,
         number=1,
@@ -91,6 +92,33 @@ def start_adaptation(
         kind="start",
     )
     return adaptation
+
+
+def frozen_translation(version: SourceVersion, language: str):
+    """Return the frozen translation of ``version`` into ``language``, if there is one."""
+    from guidelines.translation.models import Translation
+
+    return db.session.scalar(
+        select(Translation).where(
+            Translation.source_version_id == version.id,
+            Translation.language == language,
+            Translation.frozen_sha256.is_not(None),
+        )
+    )
+
+
+def base_text_for(version: SourceVersion, language: str) -> DocumentText:
+    """Return the base text an adaptation in ``language`` rests on for ``version``.
+
+    The source text when the languages agree; else the frozen translation into the
+    adaptation's language. Without one, the source text itself: translating first is the
+    rule, but an adaptation can start before, and be rebased onto the frozen translation.
+    """
+    if language != version.guideline.source_language:
+        translation = frozen_translation(version, language)
+        if translation is not None:
+            return translation.frozen_text
+    return version.text
 
 
 def save_revision(

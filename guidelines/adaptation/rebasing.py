@@ -17,9 +17,10 @@ from guidelines.adaptation.operations import (
     StaleRevision,
     add_revision,
     check_can_edit,
+    frozen_translation,
 )
 from guidelines.extensions import db
-from guidelines.library.models import SourceVersion
+from guidelines.library.models import DocumentText, SourceVersion
 from guidelines.text import rebase
 from guidelines.text.diff import summarize_units
 from guidelines.text.rebase import APPLIED, CONFLICT, NEEDS_CONFIRMATION, RebaseHunk, RebaseResult
@@ -47,6 +48,7 @@ class RebasePreview:
     target: SourceVersion
     from_version: SourceVersion | None
     result: RebaseResult
+    base: DocumentText
 
     def count(self, outcome: str) -> int:
         """Return how many hunks have ``outcome``."""
@@ -67,23 +69,53 @@ class RebaseOutcome:
     reopened: tuple[str, ...] = ()
 
 
-def _check_target(adaptation: Adaptation, target: SourceVersion) -> None:
+def target_base(adaptation: Adaptation, target: SourceVersion) -> DocumentText:
+    """Return the base text of ``target`` of the same layer as the current base.
+
+    An adaptation resting on a frozen translation moves to the frozen translation of the new
+    version; one resting on the source text moves to the new source text.
+    """
     if target.guideline_id != adaptation.guideline_id:
         raise AdaptationError(
             _("Version %(label)s is not a version of this guideline.", label=target.label)
         )
-    if adaptation.current_revision.base_sha256 == target.text_sha256:
+    current = adaptation.current_revision
+    if current.base_version is not None and target.id < current.base_version.id:
+        raise AdaptationError(
+            _(
+                "Version %(label)s is older than version %(base)s, on which the adaptation rests: "
+                "rebase only onto a newer version.",
+                label=target.label,
+                base=current.base_version.label,
+            )
+        )
+    if current.base_version is None or current.base_sha256 == current.base_version.text_sha256:
+        base = target.text
+    else:
+        translation = frozen_translation(target, adaptation.language)
+        if translation is None:
+            raise AdaptationError(
+                _(
+                    "This adaptation rests on a translation: freeze the %(language)s translation "
+                    "of version %(label)s first, then rebase onto it.",
+                    language=adaptation.language,
+                    label=target.label,
+                )
+            )
+        base = translation.frozen_text
+    if base.sha256 == current.base_sha256:
         raise AdaptationError(
             _("The adaptation is already based on version %(label)s.", label=target.label)
         )
+    return base
 
 
 def preview(adaptation: Adaptation, target: SourceVersion) -> RebasePreview:
     """Work out the rebase of the current revision onto ``target`` without saving it."""
-    _check_target(adaptation, target)
+    base = target_base(adaptation, target)
     revision = adaptation.current_revision
-    result = rebase(revision.base.verified_markdown(), revision.text(), target.markdown)
-    return RebasePreview(adaptation, target, revision.base_version, result)
+    result = rebase(revision.base.verified_markdown(), revision.text(), base.verified_markdown())
+    return RebasePreview(adaptation, target, revision.base_version, result, base)
 
 
 def parse_resolutions(raw) -> dict[int, Resolution]:
@@ -185,7 +217,7 @@ def rebase_adaptation(
         adaptation,
         number=current.number + 1,
         parent=current,
-        base=target.text,
+        base=planned.base,
         base_version=target,
         markdown=text,
         user=user,
@@ -193,13 +225,17 @@ def rebase_adaptation(
         message=message
         or _("Rebased from version %(old)s onto version %(new)s.", old=old_label, new=target.label),
     )
-    reopened = _reopen_changed_units(adaptation, current.base.verified_markdown(), target)
+    reopened = _reopen_changed_units(
+        adaptation, current.base.verified_markdown(), planned.base.verified_markdown(), target
+    )
     return RebaseOutcome(planned.result, revision, (), reopened)
 
 
-def _reopen_changed_units(adaptation: Adaptation, old_base: str, target: SourceVersion):
+def _reopen_changed_units(
+    adaptation: Adaptation, old_base: str, new_base: str, target: SourceVersion
+):
     """Re-open the justifications of units whose European source changed."""
-    changed = {u.key for u in summarize_units(old_base, target.markdown) if u.change != "unchanged"}
+    changed = {u.key for u in summarize_units(old_base, new_base) if u.change != "unchanged"}
     reopened = []
     for justification in adaptation.justifications:
         if justification.unit_key in changed:

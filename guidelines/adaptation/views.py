@@ -26,7 +26,8 @@ from guidelines.adaptation.models import Adaptation
 from guidelines.extensions import db
 from guidelines.library import queries
 from guidelines.library.models import Network
-from guidelines.text import diff_versions, render_markdown
+from guidelines.rendering import render_for_reader
+from guidelines.text import diff_versions
 
 bp = Blueprint("adaptation", __name__)
 
@@ -104,7 +105,7 @@ def adaptation(adaptation_id: int):
         state=state,
         register=register,
         missing=unjustified(register),
-        document=render_markdown(state.text),
+        document=render_for_reader(state.text),
         can_edit=operations.can_edit(current_user, adaptation.network),
     )
 
@@ -162,7 +163,7 @@ def _merge_page(adaptation: Adaptation, stale: operations.StaleRevision, form: E
 def preview():
     """Render Markdown for the editor's live preview."""
     text = request.form.get("markdown", "")
-    return jsonify(html=render_markdown(text).html)
+    return jsonify(html=render_for_reader(text).html)
 
 
 @bp.route("/adaptations/<int:adaptation_id>/diff")

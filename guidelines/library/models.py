@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,8 +31,11 @@ def parse_orpha_code(value: str) -> int:
     match = ORPHA_PATTERN.match(value.strip())
     if not match or int(match.group(1)) == 0:
         raise InvalidOrphaCode(
-            f"{value!r} is not an ORPHAcode: write ORPHA followed by a colon and the number, "
-            "for example ORPHA:355."
+            _(
+                "%(value)s is not an ORPHAcode: write ORPHA followed by a colon and the number, "
+                "for example ORPHA:355.",
+                value=repr(value),
+            )
         )
     return int(match.group(1))
 

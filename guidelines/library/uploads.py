@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from guidelines.text import FrontMatterError, split_front_matter
@@ -43,8 +44,8 @@ def decode_upload(data: bytes, *, max_bytes: int, name: str = "The file") -> str
                 "%(name)s is %(size)s bytes; the limit is %(limit)s bytes. Split the guideline, "
                 "or ask an administrator to raise MAX_UPLOAD_BYTES.",
                 name=name,
-                size=f"{len(data):,}",
-                limit=f"{max_bytes:,}",
+                size=format_decimal(len(data)),
+                limit=format_decimal(max_bytes),
             )
         )
     try:

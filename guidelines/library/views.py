@@ -12,7 +12,8 @@ from guidelines.library import queries
 from guidelines.library.forms import ImportForm
 from guidelines.library.operations import ImportRequest, import_version
 from guidelines.library.uploads import ImportRefused, decode_upload, slug_from_filename
-from guidelines.text import diff_versions, render_markdown
+from guidelines.rendering import render_for_reader
+from guidelines.text import diff_versions
 
 bp = Blueprint("library", __name__)
 
@@ -97,7 +98,7 @@ def version(slug: str, label: str):
         "library/version.html",
         guideline=guideline,
         version=version,
-        document=render_markdown(version.markdown),
+        document=render_for_reader(version.markdown),
     )
 
 

@@ -46,7 +46,7 @@ class Edit:
     text: str
 
 
-def edits_between(old: str, new: str) -> list[Edit]:
+def edits_between(old: str | Lines, new: str | Lines) -> list[Edit]:
     """Return the exact edits that turn ``old`` into ``new``, in order.
 
     Paragraphs are aligned first, as wholes, and only the stretches between aligned ones are
@@ -54,8 +54,10 @@ def edits_between(old: str, new: str) -> list[Edit]:
     arbitrarily, and could pair a kept paragraph with a look-alike, or turn an edit of one
     of two identical paragraphs into an insertion before them and a deletion after.
     """
-    old_paragraphs = _paragraphs(Lines(old))
-    new_paragraphs = _paragraphs(Lines(new))
+    old_lines = old if isinstance(old, Lines) else Lines(old)
+    new_lines = new if isinstance(new, Lines) else Lines(new)
+    old, new = old_lines.text, new_lines.text
+    old_paragraphs, new_paragraphs = _paragraphs(old_lines), _paragraphs(new_lines)
     edits: list[Edit] = []
     at_old = at_new = 0
     for index_old, index_new in _align(
@@ -95,20 +97,20 @@ def _align_stretch(
         return []  # nothing to pair, or left to the line diff
     # Longest common subsequence; among the longest, the least displaced (sum of |i - j|).
     weight = rows * columns + 1
+
+    def gain(i: int, j: int) -> int:
+        return weight - abs(i - j) if old[old_start + i] == new[new_start + j] else 0
+
     score = [[0] * (columns + 1) for _ in range(rows + 1)]
     for i in range(rows - 1, -1, -1):
-        row, below, paragraph = score[i], score[i + 1], old[old_start + i]
+        row, below = score[i], score[i + 1]
         for j in range(columns - 1, -1, -1):
-            best = max(below[j], row[j + 1])
-            if paragraph == new[new_start + j]:
-                best = max(best, below[j + 1] + weight - abs(i - j))
-            row[j] = best
+            paired = below[j + 1] + gain(i, j) if gain(i, j) else 0
+            row[j] = max(below[j], row[j + 1], paired)
     pairs = []
     i = j = 0
     while i < rows and j < columns:
-        if old[old_start + i] == new[new_start + j] and score[i][j] == score[i + 1][
-            j + 1
-        ] + weight - abs(i - j):
+        if gain(i, j) and score[i][j] == score[i + 1][j + 1] + gain(i, j):
             pairs.append((old_start + i, new_start + j))
             i, j = i + 1, j + 1
         elif score[i][j] == score[i + 1][j]:
@@ -170,6 +172,11 @@ def _diff_stretch(
     edits: list[Edit],
 ) -> None:
     """Append the edits between ``old[old_start:old_end]`` and ``new[new_start:new_end]``."""
+    if (
+        old_end - old_start == new_end - new_start
+        and old[old_start:old_end] == new[new_start:new_end]
+    ):
+        return  # most stretches between kept paragraphs are the same blank line
     at_old, at_new = old_start, new_start
     open_old = open_new = -1
     inserted: list[str] = []
@@ -266,6 +273,7 @@ class Lines:
             # A line ends at "\n" or "\r\n", as in patches.split_lines; a lone "\r" is text.
             self.ends.append(at - 2 if part.endswith("\r") and at <= len(text) else at - 1)
         self.ends[-1] = len(text)
+        self.blank = [not text[a:b].strip() for a, b in zip(self.starts, self.ends, strict=True)]
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -276,22 +284,26 @@ class Lines:
 
     def is_blank(self, index: int) -> bool:
         """Tell whether line ``index`` holds only whitespace."""
-        return not self.text[self.starts[index] : self.ends[index]].strip()
+        return self.blank[index]
 
     def is_start(self, offset: int) -> bool:
         """Tell whether a line starts at ``offset``."""
         return self.starts[self.index(offset)] == offset
 
     def widen(self, start: int, end: int) -> Span:
-        """Return ``[start, end)`` grown to whole lines (a final line break stays outside)."""
+        """Return ``[start, end)`` grown to whole lines; a stretch that begins with a line
+        break, or ends just after one, does not take in the line beyond it."""
+        return self._floor(start, end), self._ceiling(start, end)
+
+    def _floor(self, start: int, end: int) -> int:
+        first = self.index(start)
+        return start if start < end and start >= self.ends[first] else self.starts[first]
+
+    def _ceiling(self, start: int, end: int) -> int:
         last = self.index(end)
-        if end == self.starts[last] and end > start:
-            stop = end  # already ends just after a line break
-        elif end <= self.ends[last]:
-            stop = self.ends[last]
-        else:  # between "\r" and "\n"
-            stop = self.starts[last + 1]
-        return self.starts[self.index(start)], stop
+        if end > self.ends[last]:  # between "\r" and "\n"
+            return self.starts[last + 1]
+        return end if end > start and end == self.starts[last] else self.ends[last]
 
     def around(self, point: int) -> Span:
         """Return the stretch from the last non-blank line before ``point`` to the next one."""
@@ -309,11 +321,8 @@ class Lines:
     def words_around(self, start: int, end: int) -> Span:
         """Return ``[start, end)`` grown by two words each side, within its own lines."""
         text = self.text
-        floor = self.starts[self.index(start)]
-        last = self.index(end)
         # Whole lines replaced are their own context: the next line is no part of them.
-        whole = end > start and end == self.starts[last]
-        ceiling = end if whole or end > self.ends[last] else self.ends[last]
+        floor, ceiling = self.widen(start, end)
         left = start
         for in_word in _TWO_WORDS:
             while left > floor and _is_word(text[left - 1]) is in_word:
@@ -340,7 +349,8 @@ def block_spans(lines: Lines) -> list[Span]:
     for index in range(len(lines)):
         line_start, line_end = lines.starts[index], lines.ends[index]
         body = text[line_start:line_end]
-        body = body[_LEAD.match(body).end() :]  # type: ignore[union-attr]
+        if body[:1] in (" ", "\t", ">"):
+            body = body[_LEAD.match(body).end() :]  # type: ignore[union-attr]
         if closing is not None:
             last = line_end
             if closing is _CONTAINER_CLOSE:

@@ -3,8 +3,8 @@
 The dialect (CommonMark, tables, strikethrough, raw HTML off, allow-listed links, heading
 anchors, kramdown heading ids dropped, recommendation blocks) is defined in
 ``structure.markdown_parser``; this module only turns its tokens into HTML. Recommendation
-blocks become cards whose grading labels are plain English; the raw values are in ``data-*``
-attributes for templates and scripts to translate.
+blocks become cards whose grading labels are English unless the caller passes its own
+(translated) labels; the raw values are in ``data-*`` attributes too.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from guidelines.text.structure import BLOCK_NAME, Recommendation, markdown_parse
 
 CACHE_SIZE = 256
 
-_LABELS: dict[str, dict[str, str]] = {
+# The English grading labels; a caller may pass its own (translated) ones to render_markdown.
+GRADE_LABELS: dict[str, dict[str, str]] = {
     "strength": {"strong": "Strong", "conditional": "Conditional"},
     "certainty": {
         "high": "High certainty",
@@ -35,6 +36,8 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "direction": {"for": "for", "against": "against"},
 }
+# (attribute, value, label) triples: hashable, so they can be part of the cache key.
+GradeLabels = tuple[tuple[str, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ def _render_card_open(
     for name, value in grades.items():
         if value is not None:
             data.append(f' data-{name}="{escapeHtml(value)}"')
-            label = escapeHtml(_LABELS[name][value])
+            labels = env.get("grade_labels") or GRADE_LABELS
+            label = escapeHtml(labels[name][value])
             header.append(f'<span class="grade grade-{name}">{label}</span>')
     # Show what the author wrote but the parser did not understand, rather than hide it.
     for word in token.meta["unknown"]:
@@ -107,12 +111,13 @@ _DOCUMENT = _document_parser()
 # page's, and no recommendation blocks.
 _FRAGMENT = markdown_parser(blocks=False)
 
-_cache: OrderedDict[str, RenderedDocument] = OrderedDict()
+_cache: OrderedDict[tuple[str, GradeLabels | None], RenderedDocument] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _render(text: str) -> RenderedDocument:
+def _render(text: str, labels: GradeLabels | None) -> RenderedDocument:
     tokens, env = tokenize(text, _DOCUMENT)
+    env["grade_labels"] = _as_dict(labels) if labels else None
     toc = tuple(
         Heading(level=int(token.tag[1:]), title=token.meta["title"], anchor=token.meta["anchor"])
         for token in tokens
@@ -122,16 +127,36 @@ def _render(text: str) -> RenderedDocument:
     return RenderedDocument(html=html, toc=toc, recommendations=tuple(env["recommendations"]))
 
 
-def render_markdown(text: str) -> RenderedDocument:
-    """Render a whole document (front matter skipped); identical texts share one cached result."""
-    key = sha256_text(text)
+def grade_labels(labels: dict[str, dict[str, str]]) -> GradeLabels:
+    """Return grading labels (attribute -> value -> label) in the hashable form that
+    render_markdown takes; every value of GRADE_LABELS needs a label."""
+    return tuple(
+        (name, value, labels[name][value])
+        for name, values in GRADE_LABELS.items()
+        for value in values
+    )
+
+
+def _as_dict(labels: GradeLabels) -> dict[str, dict[str, str]]:
+    result: dict[str, dict[str, str]] = {}
+    for name, value, label in labels:
+        result.setdefault(name, {})[value] = label
+    return result
+
+
+def render_markdown(text: str, *, labels: GradeLabels | None = None) -> RenderedDocument:
+    """Render a whole document (front matter skipped); identical texts share one cached result.
+
+    ``labels`` (from ``grade_labels``) replaces the English grading labels of the cards.
+    """
+    key = (sha256_text(text), labels)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
             return cached
     # Render outside the lock so that one large document does not hold up every other request.
-    rendered = _render(text)
+    rendered = _render(text, labels)
     with _cache_lock:
         # Another thread may have rendered the same text meanwhile; keep one object per text.
         rendered = _cache.setdefault(key, rendered)

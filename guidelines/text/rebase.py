@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from guidelines.text.hunks import Edit, EditMap, Lines, Span, Spans, block_spans, edits_between
 
-APPLIED = "applied"
-NEEDS_CONFIRMATION = "needs_confirmation"
-CONFLICT = "conflict"
-OUTCOMES = (APPLIED, NEEDS_CONFIRMATION, CONFLICT)
+Outcome = Literal["applied", "needs_confirmation", "conflict"]
+APPLIED: Outcome = "applied"
+NEEDS_CONFIRMATION: Outcome = "needs_confirmation"
+CONFLICT: Outcome = "conflict"
+OUTCOMES: tuple[Outcome, ...] = (APPLIED, NEEDS_CONFIRMATION, CONFLICT)
 
 # Local edits on one line with less than this between them are judged together, as one hunk:
 # "3 mg daily" -> "5 mg twice daily" is one change to a person, not two.
@@ -52,7 +54,7 @@ class RebaseHunk:
     """
 
     index: int
-    outcome: str
+    outcome: Outcome
     reason: str
     old_start: int
     old_end: int
@@ -78,7 +80,7 @@ class RebaseResult:
         """Tell whether every hunk applied by itself."""
         return all(hunk.outcome == APPLIED for hunk in self.hunks)
 
-    def of(self, outcome: str) -> tuple[RebaseHunk, ...]:
+    def of(self, outcome: Outcome) -> tuple[RebaseHunk, ...]:
         """Return the hunks with ``outcome``."""
         return tuple(hunk for hunk in self.hunks if hunk.outcome == outcome)
 
@@ -128,7 +130,7 @@ def rebase(old_base: str, local: str, new_base: str) -> RebaseResult:
 class _Draft:
     """A hunk being classified: its old range (a conflict's region) and where it is in new."""
 
-    outcome: str
+    outcome: Outcome
     reason: str
     start: int
     end: int
@@ -149,8 +151,8 @@ class _Rebase:
     def __init__(self, old: str, local: str, new: str) -> None:
         self.old, self.local, self.new = old, local, new
         self.old_lines, self.new_lines = Lines(old), Lines(new)
-        self.upstream = EditMap(edits_between(old, new))
-        self.local_map = EditMap(edits_between(old, local))
+        self.upstream = EditMap(edits_between(self.old_lines, self.new_lines))
+        self.local_map = EditMap(edits_between(self.old_lines, local))
         self.old_blocks = Spans(block_spans(self.old_lines))
         self.new_blocks = Spans(block_spans(self.new_lines))
         self.new_block_set = set(self.new_blocks.spans)
@@ -254,18 +256,17 @@ class _Rebase:
             min(mine[0], self.local_map.right(start)),
             max(mine[1], self.local_map.left(end), mine[0]),
         )
-        replacement = self.local[mine[0] : mine[1]]
         return _Draft(
-            CONFLICT,
-            reason,
-            start,
-            end,
-            new_start,
-            new_end,
-            replacement,
-            (start, end),
-            mine,
-            tuple(edits),
+            outcome=CONFLICT,
+            reason=reason,
+            start=start,
+            end=end,
+            new_start=new_start,
+            new_end=new_end,
+            replacement=self.local[mine[0] : mine[1]],
+            context=(start, end),
+            mine=mine,
+            touched=tuple(edits),
         )
 
     def _settle(self, drafts: list[_Draft]) -> list[_Draft]:
@@ -317,6 +318,8 @@ class _Rebase:
             new_context + draft.context[1] - draft.context[0],
         )
         new_excerpt = self.new[new_start:new_end]
+        local_start = min(self.local_map.right(old_start), draft.mine[0])
+        local_end = max(self.local_map.left(old_end), draft.mine[1])
         merged = None
         if draft.outcome == NEEDS_CONFIRMATION:
             merged = (
@@ -335,11 +338,7 @@ class _Rebase:
             replacement=draft.replacement,
             old_base=self.old[old_start:old_end],
             new_base=new_excerpt,
-            local=self.local[
-                min(self.local_map.right(old_start), draft.mine[0]) : max(
-                    self.local_map.left(old_end), draft.mine[1]
-                )
-            ],
+            local=self.local[local_start:local_end],
             merged=merged,
         )
 

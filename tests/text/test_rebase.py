@@ -207,6 +207,35 @@ def test_the_repeated_sentence_trap_with_the_sentence_changed_is_a_conflict() ->
     assert result.text == new
 
 
+def test_an_edit_of_one_of_two_identical_paragraphs_stays_with_that_paragraph() -> None:
+    old = "Inleiding.\n\nHerhaal de meting.\n\nHerhaal de meting.\n\nSlot.\n"
+    local = "Inleiding.\n\nHerhaal de meting.\n\nHerhaal de meting morgen.\n\nSlot.\n"
+    new = "Inleiding.\n\nMeet opnieuw.\n\nHerhaal de meting.\n\nSlot.\n"
+    result = rebase(old, local, new)
+    assert outcomes(result) == [APPLIED]
+    assert result.text == "Inleiding.\n\nMeet opnieuw.\n\nHerhaal de meting morgen.\n\nSlot.\n"
+
+
+def test_both_sides_editing_the_first_of_identical_paragraphs_is_a_conflict() -> None:
+    same = "Bespreek dit met de ouders."
+    old = f"Geef 5 mg.\n\n{same}\n\n{same}\n\n{same}\n\nSlot.\n"
+    local = old.replace(f"{same}\n", "Bespreek dit met de huisarts.\n", 1)
+    new = old.replace(f"{same}\n", "Bespreek dit met het team.\n", 1)
+    result = rebase(old, local, new)
+    assert outcomes(result) == [CONFLICT]
+    assert result.text == new
+
+
+def test_a_kept_paragraph_is_found_whole_among_rewritten_look_alikes() -> None:
+    same = "Bespreek dit met de ouders."
+    old = f"{same}\n\nGeef 5 mg. Geef 5 mg. Verwijs bij twijfel.\n"
+    local = old.replace("met de", "met de beide")
+    new = f"Geef 5 mg. {same}\n\n{same} Verwijs bij twijfel.\n\n{same}\n"
+    result = rebase(old, local, new)
+    assert outcomes(result) == [APPLIED]
+    assert result.text == new.removesuffix(f"{same}\n") + "Bespreek dit met de beide ouders.\n"
+
+
 def test_two_hunks_in_one_changed_block_can_be_confirmed_in_any_subset() -> None:
     local = OLD.replace("Start met 5 mg", "Start met 2,5 mg").replace(
         "elke maand.\n\nV", "elk kwartaal.\n\nV"
@@ -317,6 +346,13 @@ def test_non_ascii_text_keeps_its_characters() -> None:
     assert result.text == "Le médecin référent (CHU) coördineert.\n\nTwee controles per jaar.\n"
 
 
+def test_a_result_is_clean_only_when_every_hunk_applied() -> None:
+    local = OLD.replace("5 mg per dag", "5 mg per week").replace("twijfel", "vragen")
+    result = rebase(OLD, local, OLD.replace("5 mg per dag", "5 mg tweemaal per dag"))
+    assert (result.clean, [h.index for h in result.of(APPLIED)]) == (False, [1])
+    assert rebase(OLD, local, OLD).clean
+
+
 def test_apply_refuses_unknown_hunks_and_the_wrong_kind_of_decision() -> None:
     local = OLD.replace("5 mg per dag", "5 mg per week")
     result = rebase(OLD, local, OLD.replace("5 mg per dag", "5 mg tweemaal per dag"))
@@ -356,23 +392,44 @@ def _edit_line(paragraph: str, rng: Random) -> str:
     return " ".join(words)
 
 
+def _revise(paragraphs: list[str], rng: Random, changes: int) -> list[str]:
+    """Insert, delete or edit paragraphs ``changes`` times."""
+    revised = list(paragraphs)
+    for _ in range(changes):
+        kind = rng.choice(["insert", "delete", "edit"]) if revised else "insert"
+        at = rng.randrange(len(revised) + (kind == "insert"))
+        if kind == "insert":
+            revised.insert(at, " ".join(_document(rng, 1)))
+        elif kind == "delete":
+            del revised[at]
+        else:
+            revised[at] = _edit_line(revised[at], rng)
+    return revised
+
+
+def _text(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs) + "\n"
+
+
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_documents_full_of_look_alikes_never_get_an_edit_in_the_wrong_place(seed: int) -> None:
     rng = Random(seed)
     olds = _document(rng, rng.randint(1, 8))
     locals_ = [_edit_line(p, rng) if rng.random() < 0.4 else p for p in olds]
-    news = list(olds)
-    for _ in range(rng.randint(0, 3)):
-        kind = rng.choice(["insert", "delete", "edit"]) if news else "insert"
-        at = rng.randrange(len(news) + (kind == "insert"))
-        if kind == "insert":
-            news.insert(at, " ".join(_document(rng, 1)))
-        elif kind == "delete":
-            del news[at]
-        else:
-            news[at] = _edit_line(news[at], rng)
-    old, local, new = ("\n\n".join(texts) + "\n" for texts in (olds, locals_, news))
+    old, local, new = _text(olds), _text(locals_), _text(_revise(olds, rng, rng.randint(0, 3)))
     result = rebase(old, local, new)
     check_consistency(old, local, new, result)
     assert judge(old, local, new, result.text) == []
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_local_paragraphs_added_and_removed_still_give_exact_hunks(seed: int) -> None:
+    rng = Random(seed)
+    olds = _document(rng, rng.randint(0, 6))
+    old = _text(olds)
+    local = _text(_revise(olds, rng, rng.randint(1, 4)))
+    new = _text(_revise(olds, rng, rng.randint(0, 3)))
+    check_consistency(old, local, new, rebase(old, local, new))
+    assert rebase(old, local, old).text == local

@@ -3,8 +3,8 @@
 Each trial adapts version k of a document in ../shared/corpus/versions with seeded local edits
 (words, numbers, inserted and deleted sentences, edits inside sentences that recur in the
 document), rebases it onto version k+1, and judges the result with an oracle that shares no code
-with the rebase: it splits texts into blank-line paragraphs and lines and aligns them with
-difflib, where the rebase uses diff-match-patch on characters.
+with the rebase: it works on blank-line paragraphs and their lines, knows a paragraph as kept by
+its unique text, and aligns the others with difflib.
 """
 
 import difflib
@@ -172,7 +172,7 @@ def _uncrossed(same: dict[int, int]) -> dict[int, int]:
     pairs = sorted(same.items(), key=lambda pair: pair[1])
     kept = {}
     highest = -1
-    lowest_after = [len(pairs) and 10**9] * (len(pairs) + 1)
+    lowest_after = [max(same, default=0) + 1] * (len(pairs) + 1)
     for k in range(len(pairs) - 1, -1, -1):
         lowest_after[k] = min(lowest_after[k + 1], pairs[k][0])
     for k, (j, i) in enumerate(pairs):

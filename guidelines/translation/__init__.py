@@ -1,0 +1,1 @@
+"""Translation: segments, translation memory, PO import and export, base-text snapshots."""
