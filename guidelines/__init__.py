@@ -36,9 +36,13 @@ def _register_blueprints(app: Flask) -> None:
     from guidelines.adaptation.views import bp as adaptation_bp
     from guidelines.api import adaptations as _adaptations  # noqa: F401  (registers routes)
     from guidelines.api import library as _library  # noqa: F401  (registers routes)
+    from guidelines.api import review as _review  # noqa: F401  (registers routes)
     from guidelines.api import translations as _translations  # noqa: F401  (registers routes)
     from guidelines.api.blueprint import bp as api_bp
     from guidelines.library.views import bp as library_bp
+    from guidelines.portal.views import bp as portal_bp
+    from guidelines.review.review_views import bp as review_flow_bp
+    from guidelines.review.views import bp as review_bp
     from guidelines.translation.views import bp as translation_bp
 
     app.register_blueprint(library_bp)
@@ -46,6 +50,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(adaptation_bp)
     app.register_blueprint(translation_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(review_flow_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -32,7 +32,15 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en", "fr", "de"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "RENDER_CACHE_SIZE": 256,
+        # E-mail for notifications: off unless MAIL_SERVER is set.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "guidelines@localhost"),
+        # The address of the site in e-mails, e.g. https://richtlijnen.example.be
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),
     }
 
 

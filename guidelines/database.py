@@ -19,6 +19,10 @@ def init_app(app: Flask) -> None:
     from guidelines.accounts import tokens as _tokens  # noqa: F401
     from guidelines.adaptation import models as _adaptation  # noqa: F401
     from guidelines.library import models as _library  # noqa: F401
+    from guidelines.portal import models as _portal  # noqa: F401
+    from guidelines.review import models as _review  # noqa: F401
+    from guidelines.review import notifications as _notifications  # noqa: F401
+    from guidelines.review import submissions as _submissions  # noqa: F401
     from guidelines.translation import models as _translation  # noqa: F401
 
     with app.app_context():

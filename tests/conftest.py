@@ -132,6 +132,28 @@ def runner(app_ctx):
     return app_ctx.test_cli_runner()
 
 
+def last_audit_event_id() -> int:
+    """Return the id of the newest audit event (0 when the log is empty)."""
+    return db.session.scalar(text("SELECT coalesce(max(id), 0) FROM audit_events"))
+
+
+def purge_audit_events_after(last_id: int) -> None:
+    """Delete the audit events a test that commits for real left behind (ids above ``last_id``).
+
+    The log is append-only, so this goes around both guards: raw SQL skips the ORM guard, and
+    on PostgreSQL the trigger is disabled for this one transaction (the table owner may).
+    Only test clean-up does this; no code path of the application does.
+    """
+    postgresql = db.session.connection().dialect.name == "postgresql"
+    if postgresql:
+        db.session.execute(
+            text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+        )
+    db.session.execute(text("DELETE FROM audit_events WHERE id > :id"), {"id": last_id})
+    if postgresql:
+        db.session.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+
+
 @pytest.fixture
 def make_user(app_ctx):
     """Return a factory of users: ``make_user(role="author", networks=("bot",))``."""
@@ -213,3 +235,25 @@ def _english_test_client(request) -> None:
     """
     if "client" in request.fixturenames:
         request.getfixturevalue("client").environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+REFERENCE_TABLES = {"alembic_version", "erns", "networks", "network_erns"}
+
+
+@pytest.fixture
+def committing_app(app):
+    """Let a test commit for real (PostgreSQL only); afterwards empty every table it could fill.
+
+    Outside this fixture the database holds only the reference data of the migrations (every
+    other test rolls back), so emptying all other tables restores it exactly.
+    """
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("races between real connections need PostgreSQL (TEST_DATABASE_URL)")
+    yield app
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+        # The audit log refuses TRUNCATE by trigger; only this clean-up switches it off.
+        db.session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.session.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+        db.session.commit()

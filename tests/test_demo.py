@@ -9,6 +9,8 @@ from guidelines.adaptation.operations import current_state
 from guidelines.demo.loader import DEMO_PASSWORD
 from guidelines.extensions import db
 from guidelines.library.models import Guideline
+from guidelines.portal.models import Publication
+from guidelines.review import workflow
 
 
 def test_demo_load_creates_the_whole_library(runner):
@@ -22,9 +24,11 @@ def test_demo_load_creates_the_whole_library(runner):
     assert roles == {role.value for role in Role}
 
 
-def test_demo_adaptation_is_justified_and_behind_its_source(runner):
+def test_demo_adaptation_is_justified_behind_its_source_and_in_review(runner):
     runner.invoke(args=["demo", "load"])
-    adaptation = db.session.scalars(select(Adaptation)).one()
+    adaptation = db.session.scalars(
+        select(Adaptation).join(Guideline).where(Guideline.slug == "gaucher-disease-type-1")
+    ).one()
     state = current_state(adaptation)
     register = decision_register(adaptation, state.base, state.text)
     assert {r.key: r.decision for r in register if r.decision != "adopted"} == {
@@ -33,6 +37,18 @@ def test_demo_adaptation_is_justified_and_behind_its_source(runner):
     }
     assert unjustified(register) == []
     assert adaptation.source_updated
+    assert workflow.status_of(state.revision) == "in_review"
+
+
+def test_demo_publishes_a_translated_adaptation_approved_by_a_second_person(runner):
+    runner.invoke(args=["demo", "load"])
+    publication = db.session.scalars(select(Publication)).one()
+    assert publication.translation is not None and publication.translation.language == "nl"
+    assert publication.translation.frozen
+    assert publication.revision.base_sha256 == publication.translation.frozen_sha256
+    assert publication.approved_by is not None
+    assert publication.approved_by.id != publication.revision.author_id
+    assert "VL1" in publication.markdown
 
 
 def test_demo_load_twice_is_refused_and_if_empty_skips(runner):

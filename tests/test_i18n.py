@@ -23,6 +23,7 @@ from guidelines.adaptation.models import Adaptation
 from guidelines.demo.loader import DEMO_PASSWORD, load_demo
 from guidelines.extensions import db
 from guidelines.library.uploads import ImportRefused, decode_upload
+from guidelines.portal.models import Publication
 from tests.conftest import REPO, TRANSLATIONS
 
 LOCALES = ("nl", "fr", "de")
@@ -218,8 +219,14 @@ def page_urls(app, demo) -> list[str]:
         "adaptation_id": demo["adaptation_id"],
         "language": demo["language"],
         "key": demo["key"],
+        "publication_id": db.session.scalar(select(Publication.id).order_by(Publication.id)),
     }
-    per_endpoint = {"library.network": {"code": "bot"}, "library.disease": {"code": "ORPHA:355"}}
+    per_endpoint = {
+        "library.network": {"code": "bot"},
+        "library.disease": {"code": "ORPHA:355"},
+        "portal.network": {"code": "bot"},
+        "portal.ern": {"code": "VASCERN"},
+    }
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":

@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 from guidelines.accounts.models import Role, User
 from guidelines.extensions import db
 from guidelines.library.models import Network
+from guidelines.review.audit import record
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
@@ -51,6 +52,12 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    record(
+        "user.create",
+        obj=user,
+        summary=f"Created user {email} ({role}).",
+        after={"email": email, "name": name, "role": role, "networks": sorted(networks)},
+    )
     return user
 
 
@@ -75,6 +82,19 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def record_login_failure(email: str) -> None:
+    """Log a refused login under the e-mail that was tried (never the password)."""
+    email = email.strip().lower()
+    user_id = db.session.scalar(select(User.id).where(User.email == email))
+    record(
+        "login.failure",
+        object_type="user",
+        object_id=user_id,
+        actor_label=email,
+        summary=f"Refused a login as {email}.",
+    )
 
 
 _DUMMY_HASH = generate_password_hash("not a password of anyone")

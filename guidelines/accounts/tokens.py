@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from guidelines.accounts.models import User, utcnow
 from guidelines.extensions import db
+from guidelines.review.audit import record
 
 TOKEN_PREFIX = "gwb_"
 
@@ -48,6 +49,14 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken(user=user, name=name[:100], token_sha256=_digest(secret))
     db.session.add(token)
     db.session.flush()
+    # The secret never goes into the log: only the token's name identifies it.
+    record(
+        "token.create",
+        obj=token,
+        actor=user,
+        summary=f"Created API token {token.name!r} for {user.email}.",
+        after={"name": token.name, "user": user.email},
+    )
     return token, secret
 
 
@@ -56,6 +65,13 @@ def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
+        record(
+            "token.revoke",
+            obj=token,
+            summary=f"Revoked API token {token.name!r} of {token.user.email}.",
+            before={"revoked": False},
+            after={"revoked": True},
+        )
 
 
 def user_for_token(secret: str) -> User | None:

@@ -8,9 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from guidelines.accounts.forms import LoginForm, TokenForm
-from guidelines.accounts.operations import authenticate
+from guidelines.accounts.operations import authenticate, record_login_failure
 from guidelines.accounts.tokens import ApiToken, create_token, revoke_token
 from guidelines.extensions import db
+from guidelines.review.audit import record
 
 bp = Blueprint("accounts", __name__)
 
@@ -27,9 +28,12 @@ def login():
             if language:
                 session["lang"] = language
             login_user(user, remember=form.remember.data)
+            record("login.success", obj=user, actor=user, summary=f"{user.email} logged in.")
             db.session.commit()
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
+        record_login_failure(form.email.data)
+        db.session.commit()
         flash(_("The e-mail address or the password is not right. Try again."), "error")
     return render_template("accounts/login.html", form=form)
 
@@ -38,6 +42,12 @@ def login():
 @login_required
 def logout():
     """Log the user out."""
+    record(
+        "logout",
+        obj=current_user._get_current_object(),
+        summary=f"{current_user.email} logged out.",
+    )
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("library.index"))

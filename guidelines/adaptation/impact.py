@@ -53,12 +53,17 @@ def adaptations_of(guideline: Guideline) -> list[Adaptation]:
     return list(db.session.scalars(query))
 
 
-def impact_report(older: SourceVersion, newer: SourceVersion) -> ImpactReport:
-    """Compare two versions of a guideline and list the adaptations that rest on the older."""
+def impact_report(older: SourceVersion, newer: SourceVersion, *, viewer=None) -> ImpactReport:
+    """Compare two versions of a guideline and list the adaptations that rest on the older,
+    those ``viewer`` may see (drafts are for their network's members)."""
+    from guidelines.portal.visibility import can_view_adaptation
+
     units = summarize_units(older.markdown, newer.markdown)
     changed = [u for u in units if u.change != "unchanged"]
     affected = []
     for adaptation in adaptations_of(older.guideline):
+        if not can_view_adaptation(viewer, adaptation):
+            continue
         revision = adaptation.current_revision
         if revision.base_version_id != older.id:
             continue

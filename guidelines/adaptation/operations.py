@@ -13,6 +13,7 @@ from guidelines.accounts.models import Role, User
 from guidelines.adaptation.models import Adaptation, Justification, Revision
 from guidelines.extensions import db
 from guidelines.library.models import DocumentText, Guideline, Network, SourceVersion, utcnow
+from guidelines.review.audit import record
 from guidelines.text import apply_patch, make_patch, sha256_text
 
 DEFAULT_LOCALE = "nl-BE"
@@ -91,6 +92,22 @@ def start_adaptation(
         user=user,
         kind="start",
     )
+    record(
+        "adaptation.start",
+        obj=adaptation,
+        actor=user,
+        summary=(
+            f"Started the {network.code} adaptation of {guideline.slug} "
+            f"from version {version.label}."
+        ),
+        after={
+            "guideline": guideline.slug,
+            "network": network.code,
+            "version": version.label,
+            "locale": adaptation.locale,
+            "base_sha256": base.sha256,
+        },
+    )
     return adaptation
 
 
@@ -133,7 +150,7 @@ def save_revision(
         raise AdaptationError(
             _("Nothing changed since revision %(number)s.", number=current.number)
         )
-    return add_revision(
+    revision = add_revision(
         adaptation,
         number=current.number + 1,
         parent=current,
@@ -143,6 +160,19 @@ def save_revision(
         message=message,
         user=user,
     )
+    record(
+        "adaptation.revision.save",
+        obj=adaptation,
+        actor=user,
+        summary=f"Saved revision {revision.number} of adaptation {adaptation.id}.",
+        before={"revision": current.number, "result_sha256": current.result_sha256},
+        after={
+            "revision": revision.number,
+            "result_sha256": revision.result_sha256,
+            "message": revision.message,
+        },
+    )
+    return revision
 
 
 def add_revision(
@@ -196,9 +226,16 @@ def justify(
             _("Write a justification: why is this unit %(decision)s?", decision=decision)
         )
     justification = next((j for j in adaptation.justifications if j.unit_key == unit_key), None)
+    before = None
     if justification is None:
         justification = Justification(adaptation=adaptation, unit_key=unit_key)
         db.session.add(justification)
+    else:
+        before = {
+            "decision": justification.decision,
+            "text": justification.text,
+            "reopened": justification.reopened,
+        }
     justification.decision = decision
     justification.text = text
     justification.reopened = False
@@ -206,6 +243,14 @@ def justify(
     justification.author = user
     justification.updated_at = utcnow()
     db.session.flush()
+    record(
+        "adaptation.decision.justify",
+        obj=adaptation,
+        actor=user,
+        summary=f"Justified unit {unit_key} of adaptation {adaptation.id} as {decision}.",
+        before=before and {"unit": unit_key, **before},
+        after={"unit": unit_key, "decision": decision, "text": text, "reopened": False},
+    )
     return justification
 
 

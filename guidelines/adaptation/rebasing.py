@@ -21,6 +21,7 @@ from guidelines.adaptation.operations import (
 )
 from guidelines.extensions import db
 from guidelines.library.models import DocumentText, SourceVersion
+from guidelines.review.audit import record
 from guidelines.text import rebase
 from guidelines.text.diff import summarize_units
 from guidelines.text.rebase import APPLIED, CONFLICT, NEEDS_CONFIRMATION, RebaseHunk, RebaseResult
@@ -227,6 +228,30 @@ def rebase_adaptation(
     )
     reopened = _reopen_changed_units(
         adaptation, current.base.verified_markdown(), planned.base.verified_markdown(), target
+    )
+    record(
+        "adaptation.rebase",
+        obj=adaptation,
+        actor=user,
+        summary=(
+            f"Rebased adaptation {adaptation.id} from version {old_label} onto version "
+            f"{target.label} as revision {revision.number}."
+        ),
+        before={
+            "revision": current.number,
+            "base_version": old_label,
+            "base_sha256": current.base_sha256,
+        },
+        after={
+            "revision": revision.number,
+            "base_version": target.label,
+            "base_sha256": planned.base.sha256,
+            "hunks": {
+                outcome: len(planned.result.of(outcome))
+                for outcome in sorted({h.outcome for h in planned.result.hunks})
+            },
+            "reopened": list(reopened),
+        },
     )
     return RebaseOutcome(planned.result, revision, (), reopened)
 

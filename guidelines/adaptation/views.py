@@ -26,6 +26,7 @@ from guidelines.adaptation.models import Adaptation
 from guidelines.extensions import db
 from guidelines.library import queries
 from guidelines.library.models import Network
+from guidelines.portal.visibility import can_view_adaptation
 from guidelines.rendering import render_for_reader
 from guidelines.text import diff_versions
 
@@ -34,7 +35,8 @@ bp = Blueprint("adaptation", __name__)
 
 def _adaptation_or_404(adaptation_id: int) -> Adaptation:
     adaptation = db.session.get(Adaptation, adaptation_id)
-    if adaptation is None:
+    # Drafts are for the network's members: to anyone else they do not exist (404, not 403).
+    if adaptation is None or not can_view_adaptation(current_user, adaptation):
         abort(404, description=_("There is no adaptation %(id)s.", id=adaptation_id))
     return adaptation
 
@@ -60,7 +62,8 @@ def can_edit_adaptation(adaptation: Adaptation) -> bool:
 def adaptations():
     """List the adaptations, with the ones whose source was updated marked."""
     rows = db.session.scalars(select(Adaptation).order_by(Adaptation.id.desc()))
-    return render_template("adaptation/list.html", adaptations=list(rows))
+    visible = [a for a in rows if can_view_adaptation(current_user, a)]
+    return render_template("adaptation/list.html", adaptations=visible)
 
 
 @bp.route("/guidelines/<slug>/adapt", methods=["GET", "POST"])
@@ -247,7 +250,9 @@ def impact(slug: str):
     default_from = newer.previous or guideline.versions[0]
     older = queries.version_or_404(guideline, request.args.get("from") or default_from.label)
     return render_template(
-        "adaptation/impact.html", guideline=guideline, report=impact_report(older, newer)
+        "adaptation/impact.html",
+        guideline=guideline,
+        report=impact_report(older, newer, viewer=current_user),
     )
 
 

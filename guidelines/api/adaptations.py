@@ -8,9 +8,10 @@ from guidelines.accounts.operations import AccountError, find_network
 from guidelines.adaptation import operations, rebasing
 from guidelines.adaptation.decisions import DecisionRow, decision_register
 from guidelines.adaptation.models import Adaptation, Revision
-from guidelines.api.blueprint import bp, require_user
+from guidelines.api.blueprint import api_user, bp, require_user
 from guidelines.extensions import db
 from guidelines.library import queries
+from guidelines.portal.visibility import can_view_adaptation
 
 
 def _json_body() -> dict:
@@ -37,7 +38,8 @@ def _field(body: dict, name: str, kind: type = str, *, required: bool = True):
 
 def _adaptation_or_404(adaptation_id: int) -> Adaptation:
     adaptation = db.session.get(Adaptation, adaptation_id)
-    if adaptation is None:
+    # Drafts are for the network's members: to anyone else they do not exist (404, not 403).
+    if adaptation is None or not can_view_adaptation(api_user(), adaptation):
         raise NotFound(description=_("There is no adaptation %(id)s.", id=adaptation_id))
     return adaptation
 

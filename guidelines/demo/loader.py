@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from guidelines.accounts.models import Role, User
 from guidelines.accounts.operations import create_user
+from guidelines.demo.pipeline import publish_translated_adaptation, submit_for_review
 from guidelines.extensions import db
 from guidelines.library.models import Disease, Guideline
 from guidelines.library.operations import ImportRequest, find_or_create_disease, import_version
@@ -38,6 +39,12 @@ DEMO_USERS = (
     ),
     DemoUser(
         "reviewer@example.org", Role.REVIEWER, ("bot", "metabole-aandoeningen"), "Rik Reviewer"
+    ),
+    DemoUser(
+        "reviewer.vascular@example.org",
+        Role.REVIEWER,
+        ("multisysteem-vasculair-en-hart",),
+        "Vera Verhulst",
     ),
     DemoUser("reader@example.org", Role.READER, (), "Lies Lezer"),
 )
@@ -71,19 +78,21 @@ def load_demo(progress: Callable[[str], None] = lambda _message: None) -> dict[s
     """Create the demo users and import the demo guidelines; return what was created."""
     if db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0].email)) is not None:
         raise DemoAlreadyLoaded("The demo data is already loaded.")
-    importer = None
-    for demo in DEMO_USERS:
-        user = create_user(
+    users = {
+        demo.email: create_user(
             demo.email, DEMO_PASSWORD, role=demo.role.value, networks=demo.networks, name=demo.name
         )
-        if demo.role == Role.AUTHOR and importer is None:
-            importer = user
+        for demo in DEMO_USERS
+    }
+    importer = users["author@example.org"]
     versions = 0
     for path in demo_files():
         progress(f"{path.parent.name}/{path.name}")
         import_version(path.read_text(encoding="utf-8"), ImportRequest(), user=importer)
         versions += 1
     _load_demo_adaptation(importer)
+    submit_for_review(users)
+    publish_translated_adaptation(users)
     for number, name in DISEASE_NAMES.items():
         disease = db.session.scalar(select(Disease).where(Disease.orpha_number == number))
         (disease or find_or_create_disease(f"ORPHA:{number}")).name = name

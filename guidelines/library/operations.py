@@ -21,6 +21,8 @@ from guidelines.library.models import (
     parse_orpha_code,
 )
 from guidelines.library.uploads import ImportRefused, check_slug, first_heading, read_metadata
+from guidelines.review.audit import record
+from guidelines.review.notifications import notify_new_version
 from guidelines.text import RecommendationError, parse_recommendations, sha256_text
 
 
@@ -89,6 +91,16 @@ def import_version(text: str, request: ImportRequest, *, user: User | None = Non
     )
     db.session.add(version)
     db.session.flush()
+    record(
+        "version.import",
+        obj=version,
+        actor=user,
+        summary=f"Imported version {label} of {slug}.",
+        after={"guideline": slug, "label": label, "sha256": sha256},
+    )
+    if len(guideline.versions) > 1:
+        # A new European version: the Flemish networks that follow its ERN need to know.
+        notify_new_version(version)
     return ImportResult("imported", version)
 
 

@@ -9,11 +9,14 @@ from guidelines.accounts.models import User
 from guidelines.extensions import db
 from guidelines.library.models import utcnow
 from guidelines.library.uploads import ImportRefused, decode_upload
+from guidelines.review.audit import record
 from guidelines.text import FrontMatterError, split_front_matter
 from guidelines.text.segments import placeholder_problems, segment_document
 from guidelines.translation import memory, operations
 from guidelines.translation.models import Translation
-from guidelines.translation.po import EntryOutcome, PoEntry, export_po, plan_import, read_po
+from guidelines.translation.po import PoEntry, export_po
+from guidelines.translation.po_import import EntryOutcome, plan_import
+from guidelines.translation.po_reader import read_po
 
 
 def export_translation_po(translation: Translation) -> bytes:
@@ -78,6 +81,19 @@ def import_translation_po(
                 origin=f"po {operations.origin_of(translation)}",
             )
     db.session.flush()
+    counts = Counter(outcome.status for outcome in outcomes)
+    record(
+        "translation.po.import",
+        obj=translation,
+        actor=user,
+        summary=(
+            f"Imported a PO file into the {translation.language} translation of "
+            f"{operations.describe(translation)}: "
+            + ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+            + "."
+        ),
+        after=dict(sorted(counts.items())),
+    )
     return outcomes
 
 
@@ -96,6 +112,15 @@ def import_po_into_memory(
         else:
             counts["known"] += 1
     db.session.flush()
+    record(
+        "memory.import",
+        object_type="memory",
+        object_id=f"{source_language}-{target_language}",
+        summary=(
+            f"Imported the PO catalog {origin} into the {source_language}-{target_language} memory."
+        ),
+        after=dict(sorted(counts.items())),
+    )
     return counts
 
 
@@ -180,4 +205,14 @@ def import_aligned(
             else:
                 counts["known"] += 1
     db.session.flush()
+    record(
+        "memory.import",
+        object_type="memory",
+        object_id=f"{source_language}-{target_language}",
+        summary=(
+            f"Imported aligned pages of {source_dir.name} and {target_dir.name} into the "
+            f"{source_language}-{target_language} memory."
+        ),
+        after=dict(sorted(counts.items())),
+    )
     return counts

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from guidelines.accounts.models import Role, User
 from guidelines.extensions import db
 from guidelines.library.models import DocumentText, SourceVersion, utcnow
+from guidelines.review.audit import record
 from guidelines.text import clinical_flags
 from guidelines.text.segments import (
     Segment,
@@ -129,6 +130,12 @@ def start_translation(version: SourceVersion, language: str) -> Translation:
             db.session.add(row)
             _fill(row, carried, source_language, language)
     db.session.flush()
+    record(
+        "translation.start",
+        obj=translation,
+        summary=f"Started the {language} translation of {describe(translation)}.",
+        after={"language": language, "counts": translation.counts()},
+    )
     return translation
 
 
@@ -207,6 +214,7 @@ def update_segment(
     if status == "reviewed" and not user.has_role(Role.REVIEWER, Role.TRANSLATOR):
         raise NotAllowed(_("Only translators and reviewers mark segments as reviewed."))
     row = segment_or_error(translation, key)
+    before = {"target": row.target, "status": row.status}
     target = target.replace("\r\n", "\n")
     if not target.strip():
         status = "untranslated"
@@ -228,6 +236,17 @@ def update_segment(
         )
     row.updated_by, row.updated_at = user, utcnow()
     db.session.flush()
+    record(
+        "translation.segment.update",
+        obj=translation,
+        actor=user,
+        summary=(
+            f"Set segment {key} of the {translation.language} translation of "
+            f"{describe(translation)} to {status}."
+        ),
+        before={"key": key, **before},
+        after={"key": key, "target": target, "status": status},
+    )
     return row
 
 
@@ -235,6 +254,12 @@ def origin_of(translation: Translation) -> str:
     """Return how memory entries made from ``translation`` name their origin."""
     version = translation.source_version
     return f"{version.guideline.slug} {version.label} {translation.language}"
+
+
+def describe(translation: Translation) -> str:
+    """Return ``slug version label``, how the audit log names a translation's source."""
+    version = translation.source_version
+    return f"{version.guideline.slug} {version.label}"
 
 
 def translated_text(translation: Translation) -> str:
@@ -267,4 +292,11 @@ def freeze(translation: Translation, user: User) -> DocumentText:
     translation.frozen_at = utcnow()
     translation.frozen_by = user
     db.session.flush()
+    record(
+        "translation.freeze",
+        obj=translation,
+        actor=user,
+        summary=f"Froze the {translation.language} translation of {describe(translation)}.",
+        after={"sha256": stored.sha256, "segments": len(translation.segments)},
+    )
     return stored

@@ -76,7 +76,7 @@ def test_impact_report_lists_changed_units_and_affected_adaptations(
     adaptation, author, register, guideline_versions
 ):
     first, second = guideline_versions
-    report = impact_report(first, second)
+    report = impact_report(first, second, viewer=author)
     assert {u.key: u.change for u in report.changed_units} == {"R1": "changed", "R3": "changed"}
     assert "numbers" in next(u for u in report.units if u.key == "R1").flags
     [affected] = report.adaptations

@@ -46,12 +46,30 @@ def test_stale_save_shows_both_texts_to_merge(client, logged_in_author, adaptati
     assert current_state(adaptation).text == V1 + "Saved first.\n"
 
 
-def test_reader_cannot_open_the_editor(client, auth, make_user, adaptation):
-    auth.login(make_user(role="reader").email)
+def test_a_reviewer_of_the_network_reads_but_cannot_edit(client, auth, make_user, adaptation):
+    auth.login(make_user(role="reviewer", networks=("bot",)).email)
+    assert client.get(f"/adaptations/{adaptation.id}").status_code == 200
     assert client.get(f"/adaptations/{adaptation.id}/edit").status_code == 403
 
 
-def test_anyone_reads_the_adaptation_and_its_register(client, adaptation):
+@pytest.mark.parametrize("suffix", ["", "/decisions", "/diff", "/decisions.csv"])
+def test_drafts_do_not_exist_for_anonymous_users(client, adaptation, suffix):
+    assert client.get(f"/adaptations/{adaptation.id}{suffix}").status_code == 404
+
+
+def test_the_editor_sends_anonymous_users_to_log_in_whatever_the_id(client, adaptation):
+    existing = client.get(f"/adaptations/{adaptation.id}/edit")
+    missing = client.get("/adaptations/999999/edit")
+    assert existing.status_code == missing.status_code == 302  # nothing tells them apart
+
+
+def test_drafts_do_not_exist_for_other_networks(client, auth, make_user, adaptation):
+    auth.login(make_user(role="author", networks=("metabole-aandoeningen",)).email)
+    assert client.get(f"/adaptations/{adaptation.id}").status_code == 404
+    assert "Bone care" not in client.get("/adaptations").get_data(as_text=True)
+
+
+def test_members_read_the_adaptation_and_its_register(client, logged_in_author, adaptation):
     assert client.get(f"/adaptations/{adaptation.id}").status_code == 200
     assert client.get(f"/adaptations/{adaptation.id}/decisions").status_code == 200
     assert client.get(f"/adaptations/{adaptation.id}/diff").status_code == 200
@@ -71,7 +89,7 @@ def test_justify_on_the_register_page_and_export_csv(client, logged_in_author, a
     assert "R1" in csv_text and "RIZIV reimburses every 3 years." in csv_text
 
 
-def test_impact_report_page(client, adaptation):
+def test_impact_report_page(client, logged_in_author, adaptation):
     page = client.get("/guidelines/bone-care/impact?from=1.0&to=2.0").get_data(as_text=True)
     assert "R1" in page and "R3" in page
 

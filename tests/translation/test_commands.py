@@ -2,7 +2,7 @@
 
 from guidelines.extensions import db
 from guidelines.translation.operations import find_translation
-from guidelines.translation.po import read_po
+from guidelines.translation.po_reader import read_po
 from tests.conftest import corpus_path
 from tests.translation.conftest import dutch
 

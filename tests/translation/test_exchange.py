@@ -8,7 +8,8 @@ import pytest
 from guidelines.extensions import db
 from guidelines.translation import exchange, memory
 from guidelines.translation.operations import start_translation
-from guidelines.translation.po import PoFormatError, read_po
+from guidelines.translation.po import PoFormatError
+from guidelines.translation.po_reader import read_po
 from tests.conftest import corpus_path
 from tests.translation.conftest import dutch
 

@@ -10,14 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from guidelines.translation.po import (
-    EntryOutcome,
-    PoEntry,
-    PoFormatError,
-    export_po,
-    plan_import,
-    read_po,
-)
+from guidelines.translation.po import PoEntry, PoFormatError, export_po
+from guidelines.translation.po_import import EntryOutcome, plan_import
+from guidelines.translation.po_reader import read_po
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 CORPUS_CATALOGS = [

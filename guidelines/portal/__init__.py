@@ -1,0 +1,1 @@
+"""The public portal: published Flemish guidance, readable without logging in."""

@@ -1,0 +1,1 @@
+"""Review: the append-only audit log (workflow, comments and notifications follow)."""
