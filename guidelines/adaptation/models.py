@@ -48,6 +48,12 @@ class Adaptation(db.Model):
         return self.locale.split("-")[0].lower()
 
     @property
+    def text_language(self) -> str:
+        """Return the language the adapted text is written in: the source's while it rests on
+        the untranslated source text, else the adaptation's."""
+        return self.current_revision.text_language(self)
+
+    @property
     def current_revision(self) -> "Revision":
         return self.revisions[-1]
 
@@ -95,6 +101,13 @@ class Revision(db.Model):
     base = relationship("DocumentText")
     base_version = relationship("SourceVersion")
     author = relationship("User")
+
+    def text_language(self, adaptation: "Adaptation") -> str:
+        """Return the language of this revision's text (see ``Adaptation.text_language``)."""
+        version = self.base_version
+        if version is not None and self.base_sha256 == version.text_sha256:
+            return version.guideline.source_language
+        return adaptation.language
 
     @property
     def patch(self) -> str:

@@ -223,7 +223,7 @@ def justify(
     text = text.strip()
     if not text:
         raise AdaptationError(
-            _("Write a justification: why is this unit %(decision)s?", decision=decision)
+            _("Write a justification for %(key)s: why is it different here?", key=unit_key)
         )
     justification = next((j for j in adaptation.justifications if j.unit_key == unit_key), None)
     before = None

@@ -4,7 +4,7 @@ from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
-from guidelines.api.blueprint import bp, require_user
+from guidelines.api.blueprint import api_user, bp, require_user
 from guidelines.extensions import db
 from guidelines.library import queries
 from guidelines.translation import exchange, operations
@@ -16,9 +16,20 @@ PREFIX = "/guidelines/<slug>/versions/<label>/translations/<language>"
 
 def _translation(slug: str, label: str, language: str) -> Translation:
     version = queries.version_or_404(queries.guideline_or_404(slug), label)
+    translation = operations.find_translation(version, language)
+    if translation is not None:
+        return translation
+    if not operations.can_translate(api_user()):
+        # Only someone who may translate starts a translation; a reader's GET changes nothing.
+        raise NotFound(
+            description=_(
+                "Version %(label)s has no %(language)s translation yet.",
+                label=label,
+                language=language,
+            )
+        )
     try:
-        # Starting a translation only derives it from the source and the memory: a first
-        # read may do it.
+        # Starting a translation only derives it from the source and the memory.
         translation = operations.start_translation(version, language)
     except operations.TranslationError as error:
         raise NotFound(description=str(error)) from error

@@ -46,6 +46,11 @@ class Publication(db.Model):
         return self.text_sha256
 
     @property
+    def text_language(self) -> str:
+        """Return the language the published text is written in."""
+        return self.revision.text_language(self.adaptation)
+
+    @property
     def markdown(self) -> str:
         return self.text.verified_markdown()
 

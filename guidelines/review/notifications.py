@@ -107,3 +107,27 @@ def unread_count(user: User) -> int:
         )
         or 0
     )
+
+
+def inbox_of(user: User, *, limit: int) -> list[Notification]:
+    """Return the newest ``limit`` notifications of ``user``."""
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_read_for(user: User, notification_id: int | None = None) -> int:
+    """Mark the user's unread notifications read (only one, given its id); return how many."""
+    from sqlalchemy import update
+
+    statement = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        statement = statement.where(Notification.id == notification_id)
+    return db.session.execute(statement.values(read_at=utcnow())).rowcount

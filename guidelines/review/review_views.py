@@ -5,7 +5,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -16,7 +16,6 @@ from guidelines.adaptation.decisions import decision_register
 from guidelines.adaptation.impact import impact_report
 from guidelines.adaptation.models import Adaptation, Revision
 from guidelines.extensions import db
-from guidelines.library.models import utcnow
 from guidelines.portal.visibility import can_view_adaptation
 from guidelines.review import workflow
 from guidelines.review.forms import (
@@ -27,7 +26,7 @@ from guidelines.review.forms import (
     ReviewForm,
     SubmitForm,
 )
-from guidelines.review.notifications import Notification, unread_count
+from guidelines.review.notifications import inbox_of, mark_read_for, unread_count
 from guidelines.review.submissions import ReviewComment
 from guidelines.text import diff_versions
 
@@ -273,13 +272,9 @@ def _publication_url(publication_id: int, adaptation_id: int) -> str:
 @login_required
 def inbox():
     """List the user's notifications, newest first."""
-    notifications = db.session.scalars(
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(INBOX_LIMIT)
-    ).all()
-    return render_template("review/inbox.html", notifications=notifications)
+    return render_template(
+        "review/inbox.html", notifications=inbox_of(current_user, limit=INBOX_LIMIT)
+    )
 
 
 @bp.post("/inbox/read")
@@ -290,12 +285,7 @@ def mark_read():
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return redirect(url_for(".inbox"))
-    statement = update(Notification).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None)
-    )
-    if form.id.data is not None:
-        statement = statement.where(Notification.id == form.id.data)
-    marked = db.session.execute(statement.values(read_at=utcnow())).rowcount
+    marked = mark_read_for(current_user, form.id.data)
     db.session.commit()
     if form.id.data is None and marked:
         flash(_("Every notification is marked read."), "success")

@@ -5,6 +5,7 @@ import pytest
 from guidelines.accounts.tokens import create_token
 from guidelines.extensions import db
 from guidelines.translation import memory
+from guidelines.translation.operations import find_translation
 from tests.translation.conftest import DOC_V1, dutch
 
 URL = "/api/v1/guidelines/bone-care/versions/1/translations/nl"
@@ -29,15 +30,15 @@ def bearer(make_user):
     return {"Authorization": f"Bearer {secret}"}
 
 
-def test_get_lists_segments_with_status(client, version):
-    body = client.get(URL).get_json()
+def test_get_lists_segments_with_status(client, version, bearer):
+    body = client.get(URL, headers=bearer).get_json()
     assert body["language"] == "nl" and body["source_language"] == "en"
     assert body["segments"] and {s["status"] for s in body["segments"]} == {"untranslated"}
     assert body["counts"]["untranslated"] == len(body["segments"])
 
 
 def test_put_segment_then_freeze(client, version, bearer):
-    segments = client.get(URL).get_json()["segments"]
+    segments = client.get(URL, headers=bearer).get_json()["segments"]
     refused = client.post(f"{URL}/freeze", headers=bearer)
     assert refused.status_code == 400 and "not translated yet" in refused.get_json()["message"]
     for segment in segments:
@@ -50,11 +51,13 @@ def test_put_segment_then_freeze(client, version, bearer):
         assert response.get_json()["status"] == "translated"
     frozen = client.post(f"{URL}/freeze", headers=bearer)
     assert frozen.status_code == 201 and len(frozen.get_json()["sha256"]) == 64
-    assert client.get(URL).get_json()["frozen"] is True
+    assert client.get(URL, headers=bearer).get_json()["frozen"] is True
 
 
 def test_put_with_broken_placeholder_is_a_400(client, version, bearer):
-    segment = next(s for s in client.get(URL).get_json()["segments"] if "{1}" in s["source"])
+    segment = next(
+        s for s in client.get(URL, headers=bearer).get_json()["segments"] if "{1}" in s["source"]
+    )
     response = client.put(
         f"{URL}/segments/{segment['key']}",
         headers=bearer,
@@ -63,8 +66,8 @@ def test_put_with_broken_placeholder_is_a_400(client, version, bearer):
     assert response.status_code == 400 and "{1}" in response.get_json()["message"]
 
 
-def test_anonymous_put_is_401_and_reader_403(client, version, make_user):
-    key = client.get(URL).get_json()["segments"][0]["key"]
+def test_anonymous_put_is_401_and_reader_403(client, version, make_user, bearer):
+    key = client.get(URL, headers=bearer).get_json()["segments"][0]["key"]
     assert client.put(f"{URL}/segments/{key}", json={"target": "x"}).status_code == 401
     _token, secret = create_token(make_user(role="reader"), "r")
     db.session.commit()
@@ -75,9 +78,9 @@ def test_anonymous_put_is_401_and_reader_403(client, version, make_user):
 
 
 def test_po_export_and_import(client, version, bearer):
-    po = client.get(f"{URL}/po")
+    po = client.get(f"{URL}/po", headers=bearer)
     assert po.status_code == 200 and b'msgctxt "' in po.data
-    segment = client.get(URL).get_json()["segments"][0]
+    segment = client.get(URL, headers=bearer).get_json()["segments"][0]
     body = f'msgctxt "{segment["key"]}"\nmsgid "{segment["source"]}"\nmsgstr "Botzorg"\n'
     report = client.post(
         f"{URL}/po", data=body.encode(), headers=bearer, content_type="text/x-gettext-translation"
@@ -95,5 +98,11 @@ def test_malformed_po_is_a_400_with_the_line(client, version, bearer):
     assert response.status_code == 400 and "line 1" in response.get_json()["message"]
 
 
-def test_unknown_language_is_404(client, version):
-    assert client.get("/api/v1/guidelines/bone-care/versions/1/translations/xx").status_code == 404
+def test_unknown_language_is_404(client, version, bearer):
+    response = client.get("/api/v1/guidelines/bone-care/versions/1/translations/xx", headers=bearer)
+    assert response.status_code == 404
+
+
+def test_a_read_without_translator_rights_starts_nothing(client, version):
+    assert client.get(URL).status_code == 404
+    assert find_translation(version, "nl") is None

@@ -316,10 +316,11 @@ def test_write_with_an_api_token_is_marked_as_such(client, versions, translator)
     _token, secret = create_token(translator, "script")
     db.session.commit()
     url = "/api/v1/guidelines/bone-care/versions/1/translations/nl"
-    key = client.get(url).get_json()["segments"][0]["key"]
+    bearer = {"Authorization": f"Bearer {secret}"}
+    key = client.get(url, headers=bearer).get_json()["segments"][0]["key"]
     response = client.put(
         f"{url}/segments/{key}",
-        headers={"Authorization": f"Bearer {secret}"},
+        headers=bearer,
         json={"target": "NL tekst", "status": "fuzzy"},
     )
     assert response.status_code == 200, response.get_json()
