@@ -59,7 +59,16 @@ def _register_commands(app: Flask) -> None:
     from guidelines.accounts.commands import users_cli
     from guidelines.demo.commands import demo_cli
     from guidelines.library.commands import guidelines_cli, networks_cli
+    from guidelines.review.commands import review_cli
     from guidelines.translation.commands import memory_cli, translations_cli
 
-    for group in (guidelines_cli, networks_cli, users_cli, demo_cli, translations_cli, memory_cli):
+    for group in (
+        guidelines_cli,
+        networks_cli,
+        users_cli,
+        demo_cli,
+        translations_cli,
+        memory_cli,
+        review_cli,
+    ):
         app.cli.add_command(group)

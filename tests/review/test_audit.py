@@ -14,6 +14,7 @@ from guidelines.adaptation import rebasing
 from guidelines.adaptation.operations import justify, save_revision
 from guidelines.extensions import db
 from guidelines.library.operations import ImportRequest, import_version
+from guidelines.review import workflow
 from guidelines.review.audit import record
 from guidelines.review.models import AuditEvent, AuditLogIsAppendOnly
 from guidelines.translation import exchange
@@ -127,7 +128,61 @@ def _revoke_token(fixture):
     revoke_token(token)
 
 
+def _submitted(fixture):
+    """Return a justified revision of the fixture adaptation, submitted for review."""
+    adaptation, author = fixture("adaptation"), fixture("author")
+    save_revision(
+        adaptation,
+        parent_number=1,
+        markdown=V1.replace("2 years", "3 years"),
+        message="",
+        user=author,
+    )
+    justify(adaptation, "R1", "adapted", "RIZIV rule.", author)
+    workflow.submit(adaptation, author)
+    return adaptation.current_revision
+
+
+def _reviewer(fixture):
+    return fixture("make_user")(role="reviewer", networks=("bot",))
+
+
+def _submit(fixture):
+    _submitted(fixture)
+
+
+def _approve(fixture):
+    workflow.review(_submitted(fixture), "approve", "", _reviewer(fixture))
+
+
+def _request_changes(fixture):
+    workflow.review(_submitted(fixture), "request_changes", "Cite the rule.", _reviewer(fixture))
+
+
+def _comment(fixture):
+    workflow.comment_on(_submitted(fixture), "Which rule?", _reviewer(fixture), unit_key="R1")
+
+
+def _exception(fixture):
+    revision = _submitted(fixture)
+    admin = fixture("make_user")(role="admin")
+    workflow.grant_exception(workflow.submission_of(revision), "Only one reviewer here.", admin)
+
+
+def _publish(fixture):
+    revision = _submitted(fixture)
+    reviewer = _reviewer(fixture)
+    workflow.review(revision, "approve", "", reviewer)
+    workflow.publish(revision, reviewer)
+
+
 DRIVERS: dict[str, Callable] = {
+    "revision.submit": _submit,
+    "revision.approve": _approve,
+    "revision.request_changes": _request_changes,
+    "revision.comment": _comment,
+    "revision.four_eyes.exception": _exception,
+    "revision.publish": _publish,
     "version.import": _import_version,
     "adaptation.start": _start_adaptation,
     "adaptation.revision.save": _save_revision,
@@ -146,9 +201,14 @@ DRIVERS: dict[str, Callable] = {
     "token.revoke": _revoke_token,
 }
 
-# What issue 5 asks to be recorded today; submission, approval, exception and publication
-# join this list when their operations exist.
+# What issue 5 asks to be recorded: every import, edit, submission, decision, approval,
+# exception, publication, translation freeze, login failure and user change.
 REQUIRED_ACTIONS = {
+    "revision.submit",
+    "revision.approve",
+    "revision.request_changes",
+    "revision.four_eyes.exception",
+    "revision.publish",
     "version.import",
     "adaptation.start",
     "adaptation.revision.save",
