@@ -45,6 +45,7 @@ instance/secret_key:
 run: $(STAMP) instance/secret_key catalogs
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) search sync
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(TEST_STAMP) catalogs

@@ -22,10 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_config(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from guidelines import database, web
+    from guidelines import database, search, web
 
     database.init_app(app)
     web.init_app(app)
+    search.init_app(app)
     _register_blueprints(app)
     _register_commands(app)
     return app
@@ -37,12 +38,14 @@ def _register_blueprints(app: Flask) -> None:
     from guidelines.api import adaptations as _adaptations  # noqa: F401  (registers routes)
     from guidelines.api import library as _library  # noqa: F401  (registers routes)
     from guidelines.api import review as _review  # noqa: F401  (registers routes)
+    from guidelines.api import search as _search  # noqa: F401  (registers routes)
     from guidelines.api import translations as _translations  # noqa: F401  (registers routes)
     from guidelines.api.blueprint import bp as api_bp
     from guidelines.library.views import bp as library_bp
     from guidelines.portal.views import bp as portal_bp
     from guidelines.review.review_views import bp as review_flow_bp
     from guidelines.review.views import bp as review_bp
+    from guidelines.search.views import bp as search_bp
     from guidelines.translation.views import bp as translation_bp
 
     app.register_blueprint(library_bp)
@@ -53,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(review_flow_bp)
+    app.register_blueprint(search_bp)
 
 
 def _register_commands(app: Flask) -> None:
@@ -60,6 +64,7 @@ def _register_commands(app: Flask) -> None:
     from guidelines.demo.commands import demo_cli
     from guidelines.library.commands import guidelines_cli, networks_cli
     from guidelines.review.commands import review_cli
+    from guidelines.search.commands import search_cli
     from guidelines.translation.commands import memory_cli, translations_cli
 
     for group in (
@@ -70,5 +75,6 @@ def _register_commands(app: Flask) -> None:
         translations_cli,
         memory_cli,
         review_cli,
+        search_cli,
     ):
         app.cli.add_command(group)

@@ -20,6 +20,16 @@ def load_config(instance_path: str) -> dict:
         ),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _read_secret_file(instance),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search-index")),
+        # After a request commits, apply the outbox to this node's index before responding;
+        # and every SEARCH_CATCHUP_SECONDS, look for changes committed by other processes.
+        "SEARCH_SYNC_ON_REQUEST": True,
+        "SEARCH_CATCHUP_SECONDS": float(os.environ.get("SEARCH_CATCHUP_SECONDS", 30)),
+        # How long a writer waits for the index's lock: a request briefly, a command longer.
+        "SEARCH_REQUEST_WRITER_TIMEOUT": 2.0,
+        "SEARCH_WRITER_TIMEOUT": float(os.environ.get("SEARCH_WRITER_TIMEOUT", 120)),
+        # A gap in the outbox numbers younger than this may still be filled by a transaction
+        # that has not committed yet; an older one is taken for a rollback.
+        "SEARCH_OUTBOX_GRACE_SECONDS": float(os.environ.get("SEARCH_OUTBOX_GRACE_SECONDS", 120)),
         "MAX_UPLOAD_BYTES": max_upload,
         # Leave room for the form fields around the file, so an oversized file gets our
         # own message from the form rather than a bare 413.

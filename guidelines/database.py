@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
     from guidelines.review import models as _review  # noqa: F401
     from guidelines.review import notifications as _notifications  # noqa: F401
     from guidelines.review import submissions as _submissions  # noqa: F401
+    from guidelines.search import models as _search  # noqa: F401
+    from guidelines.search import outbox as _outbox  # noqa: F401
     from guidelines.translation import models as _translation  # noqa: F401
 
     with app.app_context():

@@ -71,8 +71,8 @@ def select_locale() -> str:
 def _remember_language_switch() -> None:
     """Remember a ?lang= choice in the session and as a logged-in user's saved preference."""
     lang = request.args.get("lang")
-    if lang not in current_app.config["LANGUAGES"]:
-        return
+    if lang not in current_app.config["LANGUAGES"] or request.blueprint == "api":
+        return  # in the API, ?lang= is a parameter of the call (the language searched)
     session["lang"] = lang
     # Without this, the saved preference would win over the switcher for ever after.
     if current_user.is_authenticated and current_user.locale != lang:

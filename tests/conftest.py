@@ -2,6 +2,7 @@
 every test runs in a transaction that is rolled back, a client, a CLI runner and factories."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,20 @@ def corpus_path(*parts: str) -> Path:
     return path
 
 
-def base_config(database_url: str) -> dict:
-    """Return the settings every test app shares."""
+def base_config(database_url: str, search_index_dir: str | None = None) -> dict:
+    """Return the settings every test app shares.
+
+    Requests do not touch the search index unless a test asks for it (``search_index``): each
+    test rolls its transaction back, and an index shared between tests would outlive it.
+    """
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
+        "SEARCH_SYNC_ON_REQUEST": False,
+        "SEARCH_INDEX_DIR": search_index_dir or tempfile.mkdtemp(prefix="guidelines-test-index-"),
     }
 
 
@@ -74,9 +81,9 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     """Return the app shared by the tests of this session."""
-    app = create_app(base_config(database_url))
+    app = create_app(base_config(database_url, str(tmp_path_factory.mktemp("search-index"))))
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -130,6 +137,19 @@ def client(app_ctx):
 def runner(app_ctx):
     """Return a CLI runner whose commands share the test's transaction."""
     return app_ctx.test_cli_runner()
+
+
+@pytest.fixture
+def search_index(app_ctx, tmp_path):
+    """Give this test its own empty search index, kept level with the outbox by requests."""
+    from guidelines.search.index import get_index
+
+    saved = {key: app_ctx.config[key] for key in ("SEARCH_INDEX_DIR", "SEARCH_SYNC_ON_REQUEST")}
+    app_ctx.config.update(SEARCH_INDEX_DIR=str(tmp_path / "index"), SEARCH_SYNC_ON_REQUEST=True)
+    try:
+        yield get_index()
+    finally:
+        app_ctx.config.update(saved)
 
 
 def last_audit_event_id() -> int:

@@ -264,14 +264,23 @@ def demo(client, auth):
     }
 
 
-def test_every_page_renders_translated(app, client, demo):
+# Search pages with hits, facets, a suggestion and pages, besides the empty forms.
+SEARCHES = (
+    "/search?q=aorta",
+    "/search?q=aorta&language=en&versions=all",
+    "/search?q=behandelling&language=nl",
+    "/portal/search?q=aorta&language=nl",
+)
+
+
+def test_every_page_renders_translated(app, client, demo, search_index):
     # One test for the three languages: loading the demo takes longer than the pages.
     leaks = english_phrases()
     problems = []
     for locale in LOCALES:
         skip_link = translation_of(load_catalog(locale), "Skip to content")
         client.get(f"/?lang={locale}")  # the administrator's choice is remembered from here on
-        for url in page_urls(app, demo):
+        for url in page_urls(app, demo) + list(SEARCHES):
             response = client.get(url, follow_redirects=True)
             if response.status_code != 200:
                 problems.append(f"{locale} {url}: status {response.status_code}")

@@ -313,6 +313,10 @@ MATRIX = [
         form(target="{segment_target}", status="translated"),
         (403, 403, 302, 302, 302, 302, 302),
     ),
+    # --- search (everyone; what each role finds is tested in tests/search) ---
+    ("/search", "GET", "/search?q=bone", None, (200,) * 7),
+    ("/portal/search", "GET", "/portal/search?q=bone", None, (200,) * 7),
+    ("/api/v1/search", "GET", "/api/v1/search?q=bone&lang=en", None, (200,) * 7),
     # --- portal (public) ---
     ("/portal", "GET", "/portal", None, (200,) * 7),
     ("/portal/erns/<code>", "GET", "/portal/erns/BOND", None, (200,) * 7),

@@ -26,6 +26,7 @@ from guidelines.review.submissions import (
     ReviewComment,
     Submission,
 )
+from guidelines.search.outbox import enqueue
 
 
 class WorkflowError(ValueError):
@@ -207,6 +208,8 @@ def review(revision: Revision, decision: str, comment: str, user: User) -> Submi
         raise AlreadyDecided(
             _("This revision was already decided on: it is %(status)s.", status=submission.status)
         )
+    # A bulk UPDATE passes the flush, where changes reach the search outbox by themselves.
+    enqueue(db.session, [("adaptation", adaptation.id)])
     db.session.refresh(submission)
     if comment:
         db.session.add(

@@ -55,9 +55,13 @@ def browser():
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Serve the app with the demo data on a free local port; return its base URL."""
-    database = tmp_path_factory.mktemp("browser") / "browser.db"
+    folder = tmp_path_factory.mktemp("browser")
     app = create_app(
-        {"SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+        {
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.db'}",
+            "SEARCH_INDEX_DIR": str(folder / "search-index"),
+        }
     )
     with app.app_context():
         upgrade()
