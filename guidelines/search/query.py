@@ -3,7 +3,7 @@
 A query is parsed against one language's fields only: a parse across languages loses hits,
 since a stop word of one language ("deze") is a required word in another's field. Each word
 is looked for in the section text, in its headings (weighted double) and, in Dutch and German,
-anywhere inside a compound word (weighted far lower, so exact hits come first).
+anywhere inside a compound word (with a tiny constant score, so exact hits come first).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from guidelines.search.index import STATE_KIND, SearchIndex
 from guidelines.search.schema import COMPOUNDING, FACETS, LANGUAGES, MIN_PART, fold, schema
 
 PAGE_SIZE = 10
+COMPOUND_SCORE = 0.001
 MAX_PAGE = 100
 MAX_QUERY_LENGTH = 500
 SORTS = ("relevance", "date")
@@ -183,7 +184,11 @@ def _with_alternatives(query: Query, language: str) -> Query:
     if isinstance(query, Term) and query.fieldname == text_field:
         alternatives: list[Query] = [query, Term(f"heading_{language}", query.text, boost=2.0)]
         if language in COMPOUNDING and len(query.text) >= MIN_PART:
-            alternatives.append(Prefix(f"parts_{language}", fold(query.text), boost=0.3))
+            # A constant far below any BM25 score of a real match: a section that holds the
+            # word itself always ranks above one that only holds it inside a compound.
+            alternatives.append(
+                Prefix(f"parts_{language}", fold(query.text), boost=COMPOUND_SCORE)
+            )
         return Or(alternatives)
     if query.is_leaf():
         return query
@@ -224,7 +229,7 @@ def search(index: SearchIndex, request: SearchRequest, audience: list[str] | Non
     matched = set(searcher.docs_for_query(_restricted(query, restrict)))
     page = max(1, min(request.page, MAX_PAGE))
     hits: list[Hit] = []
-    if matched:
+    if matched and page <= -(-len(matched) // PAGE_SIZE):  # Whoosh repeats the last page
         kwargs = {"terms": True, "filter": restrict}
         if request.sort == "date":
             kwargs |= {"sortedby": "date", "reverse": True}
