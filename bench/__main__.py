@@ -13,7 +13,7 @@ Benchmark = Callable[[bool], list[Result]]
 def benchmarks() -> dict[str, Benchmark]:
     """Return the benchmarks by name, in the order they run."""
     # Imported here so that --help works, and the corpus check runs, before the app is loaded.
-    from bench import adaptations, diffs, library, rendering, translation
+    from bench import adaptations, diffs, library, rendering, search, translation
 
     return {
         "import": library.run,
@@ -21,6 +21,7 @@ def benchmarks() -> dict[str, Benchmark]:
         "diff": diffs.run,
         "adaptation": adaptations.run,
         "translation": translation.run,
+        "search": search.run,
     }
 
 
@@ -29,7 +30,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=("import", "render", "diff", "adaptation", "translation"),
+        choices=("import", "render", "diff", "adaptation", "translation", "search"),
         help="run one benchmark",
     )
     parser.add_argument(

@@ -189,6 +189,7 @@ def _sections(
         "date": _naive_utc(moment),
     }
     for number, section in enumerate(split_sections(text, title=title)):
+        searchable = section.text + "\n" + " ".join(section.path)
         document = common | {
             "id": f"{key}#{number}",
             "strength": ",".join(section.strengths),
@@ -197,11 +198,11 @@ def _sections(
             "path": " › ".join(section.path),
             "anchor": section.anchor,
             "body": section.text,
-            f"text_{field}": section.text,
-            f"heading_{field}": " ".join(section.path),
+            # The headings after the body: the stored body keeps its character positions.
+            f"text_{field}": searchable,
         }
         if field in COMPOUNDING:
-            document[f"parts_{field}"] = section.text
+            document[f"parts_{field}"] = searchable
         yield document
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from flask import current_app, has_request_context
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
+from whoosh import scoring
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
@@ -30,6 +31,7 @@ from guidelines.search.outbox import Progress, advance, pending, rows_after
 from guidelines.search.schema import SCHEMA_VERSION, build_schema
 
 STATE_ID = "__state__"
+REINDEX_MEMORY_MB = 512
 STATE_KIND = "_state"
 
 Report = Callable[[int], None]
@@ -47,6 +49,32 @@ class SyncResult:
     refreshed: int
     watermark: int
     rebuilt: bool = False
+
+
+class ListedLengthBM25F(scoring.BM25F):
+    """BM25F that reads each document's field length from a list made once per index reader.
+
+    Whoosh looks the length up in a column for every document it scores; a list lookup makes
+    a query of common words about a third faster, for a list of one integer per document.
+    """
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if hasattr(scorer, "dfl"):
+            scorer.dfl = _field_lengths(searcher, fieldname).__getitem__
+        return scorer
+
+
+def _field_lengths(searcher, fieldname: str) -> list[int]:
+    reader = searcher.reader()
+    cache = reader.__dict__.setdefault("_guidelines_field_lengths", {})
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        lengths = cache[fieldname] = [
+            reader.doc_field_length(docnum, fieldname, 1)
+            for docnum in range(reader.doc_count_all())
+        ]
+    return lengths
 
 
 class SearchIndex:
@@ -72,13 +100,17 @@ class SearchIndex:
             # A new searcher rather than refresh(): refreshing an empty index's fails.
             if searcher is not None:
                 searcher.close()
-            searcher = self._local.searcher = self.ix.searcher()
+            searcher = self._local.searcher = self.ix.searcher(weighting=ListedLengthBM25F())
         return searcher
 
-    def writer(self, timeout: float):
-        """Return a writer, waiting up to ``timeout`` seconds for the lock."""
+    def writer(self, timeout: float, *, memory_mb: int = 128):
+        """Return a writer, waiting up to ``timeout`` seconds for the lock.
+
+        ``memory_mb`` is how much the writer sorts in memory before spilling to temporary
+        files: a full rebuild spends a third of its time there at Whoosh's default of 128.
+        """
         try:
-            return self.ix.writer(timeout=timeout, delay=0.05)
+            return self.ix.writer(timeout=timeout, delay=0.05, limitmb=memory_mb)
         except LockError as error:
             raise IndexBusy(
                 f"The search index in {self.directory} is being written by another process; "
@@ -198,7 +230,7 @@ def reindex(index: SearchIndex | None = None, *, timeout: float | None = None, r
     settled = _settled_seq(now, grace)
     rows = rows_after(db.session, settled)
     progress = advance(Progress(settled), rows, [row.seq for row in rows], now=now, grace=grace)
-    writer = index.writer(timeout)
+    writer = index.writer(timeout, memory_mb=REINDEX_MEMORY_MB)
     try:
         ids = db.session.scalars(select(Guideline.id).order_by(Guideline.id)).all()
         for number, guideline_id in enumerate(ids, 1):

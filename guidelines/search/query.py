@@ -2,20 +2,28 @@
 
 A query is parsed against one language's fields only: a parse across languages loses hits,
 since a stop word of one language ("deze") is a required word in another's field. Each word
-is looked for in the section text, in its headings (weighted double) and, in Dutch and German,
-anywhere inside a compound word (with a tiny constant score, so exact hits come first).
+is looked for in the section's text and headings and, in Dutch and German, anywhere inside a
+compound word (with a tiny constant score, so exact hits come first).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup, escape
 from whoosh import qparser
-from whoosh.highlight import Fragment, HtmlFormatter, PinpointFragmenter
+from whoosh.analysis import Token
+from whoosh.highlight import (
+    FIRST,
+    BasicFragmentScorer,
+    Fragment,
+    HtmlFormatter,
+    PinpointFragmenter,
+    top_fragments,
+)
 from whoosh.lang import has_stopwords, stopwords_for_language
 from whoosh.query import And, NullQuery, Or, Prefix, Query, Term
 
@@ -23,6 +31,7 @@ from guidelines.search.index import STATE_KIND, SearchIndex
 from guidelines.search.schema import COMPOUNDING, FACETS, LANGUAGES, MIN_PART, fold, schema
 
 PAGE_SIZE = 10
+_FILTER_CACHE_SIZE = 64
 COMPOUND_SCORE = 0.001
 MAX_PAGE = 100
 MAX_QUERY_LENGTH = 500
@@ -156,6 +165,8 @@ class SnippetFragmenter(PinpointFragmenter):
         super().__init__(maxchars=200, surround=70, autotrim=True, charlimit=None)
 
     def fragment_matches(self, text, tokens):
+        # Matches past the end of the body are in the headings indexed after it.
+        tokens = [token for token in tokens if token.endchar <= len(text)]
         merged: Fragment | None = None
         for fragment in super().fragment_matches(text, tokens):
             if merged is not None and fragment.startchar <= merged.endchar:
@@ -182,14 +193,12 @@ def parse(q: str, language: str) -> Query:
 def _with_alternatives(query: Query, language: str) -> Query:
     text_field = f"text_{language}"
     if isinstance(query, Term) and query.fieldname == text_field:
-        alternatives: list[Query] = [query, Term(f"heading_{language}", query.text, boost=2.0)]
-        if language in COMPOUNDING and len(query.text) >= MIN_PART:
-            # A constant far below any BM25 score of a real match: a section that holds the
-            # word itself always ranks above one that only holds it inside a compound.
-            alternatives.append(
-                Prefix(f"parts_{language}", fold(query.text), boost=COMPOUND_SCORE)
-            )
-        return Or(alternatives)
+        if language not in COMPOUNDING or len(query.text) < MIN_PART:
+            return query
+        # A constant far below any BM25 score of a real match: a section that holds the word
+        # itself always ranks above one that only holds it inside a compound.
+        inside = Prefix(f"parts_{language}", fold(query.text), boost=COMPOUND_SCORE)
+        return Or([query, inside])
     if query.is_leaf():
         return query
     return query.apply(lambda child: _with_alternatives(child, language))
@@ -223,37 +232,122 @@ def search(index: SearchIndex, request: SearchRequest, audience: list[str] | Non
     searcher = index.searcher()
     language = request.language if request.language in LANGUAGES else "nl"
     query = parse(request.q, language)
-    restrict = filter_query(request, audience)
     if query is NullQuery:
         return SearchResults(request, [], 0, {}, None)
-    matched = set(searcher.docs_for_query(_restricted(query, restrict)))
+    allowed = allowed_documents(searcher, filter_query(request, audience))
+    matched = matching(searcher, query, allowed)
     page = max(1, min(request.page, MAX_PAGE))
     hits: list[Hit] = []
     if matched and page <= -(-len(matched) // PAGE_SIZE):  # Whoosh repeats the last page
-        kwargs = {"terms": True, "filter": restrict}
-        if request.sort == "date":
-            kwargs |= {"sortedby": "date", "reverse": True}
-        results = searcher.search_page(query, page, pagelen=PAGE_SIZE, **kwargs)
-        results.results.fragmenter = SnippetFragmenter()
-        results.results.formatter = HtmlFormatter(tagname="mark", between=" … ")
-        hits = [_hit(hit, language) for hit in results]
+        hits = page_of_hits(searcher, query, allowed, language, page=page, sort=request.sort)
     facets = facet_counts(searcher, matched)
-    facets["language"] = _language_counts(searcher, request, language, len(matched), restrict)
-    suggestion = suggest(searcher, request, language, restrict, len(matched))
+    facets["language"] = _language_counts(searcher, request, language, len(matched), allowed)
+    suggestion = suggest(searcher, request, language, allowed, len(matched))
     return SearchResults(request, hits, len(matched), facets, suggestion)
 
 
-def _restricted(query: Query, restrict: Query | None) -> Query:
-    return query if restrict is None else And([query, restrict])
+def page_of_hits(
+    searcher, query: Query, allowed: set[int] | None, language: str, *, page: int, sort: str
+) -> list[Hit]:
+    """Return one page of hits, best first (or newest), each with its highlighted snippet."""
+    if allowed is not None and len(allowed) >= searcher.doc_count() - 1:
+        allowed = None  # it lets every section through (all but the state document)
+    # search() and a slice rather than search_page(), which counts every hit once more.
+    kwargs = {"filter": allowed, "limit": page * PAGE_SIZE}
+    if sort == "date":
+        kwargs |= {"sortedby": "date", "reverse": True}
+    results = searcher.search(query, **kwargs)
+    hits = results[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    marks = match_positions(searcher, query, [hit.docnum for hit in hits], language)
+    return [_hit(hit, marks[hit.docnum]) for hit in hits]
 
 
-def _hit(hit, language: str) -> Hit:
+def match_positions(searcher, query: Query, docnums: list[int], language: str):
+    """Return, per document, where the query's words (and compounds) stand in its text.
+
+    Read from the character positions stored with the postings, for the page's documents
+    only: Whoosh's own highlighter needs the search to note the matching words of every hit,
+    which costs more than the highlighting itself.
+    """
+    fields = {f"text_{language}", f"parts_{language}"}
+    positions: dict[int, list[Token]] = {docnum: [] for docnum in docnums}
+    wanted = sorted(docnums)
+    if not wanted:
+        return positions
+    reader = searcher.reader()
+    for fieldname, term in sorted(_indexed_terms(query, reader, fields)):
+        postings = reader.postings(fieldname, term)
+        for docnum in wanted:
+            if postings.is_active() and postings.id() < docnum:
+                postings.skip_to(docnum)
+            if not postings.is_active():
+                break
+            if postings.id() == docnum:
+                positions[docnum].extend(
+                    Token(startchar=start, endchar=end)
+                    for _position, start, end in postings.value_as("characters")
+                )
+    return positions
+
+
+def _indexed_terms(query: Query, reader, fields: set[str]) -> set[tuple[str, bytes]]:
+    """Return the terms of ``query`` in ``fields`` that the index holds, prefixes expanded.
+
+    (Whoosh's ``Query.existing_terms`` cannot be used: its loop variable overwrites its
+    ``fieldname`` argument, so it skips every leaf in another field than the first.)
+    """
+    found = set()
+    for leaf in query.leaves():
+        for fieldname, text in leaf.expanded_terms(reader):
+            if fieldname in fields:
+                term = (fieldname, reader.schema[fieldname].to_bytes(text))
+                if term in reader:
+                    found.add(term)
+    return found
+
+
+def _snippet(body: str, tokens: list[Token]) -> Markup:
+    """Return the best two fragments of ``body`` around the matches, or its beginning."""
+    tokens.sort(key=lambda token: (token.startchar, -token.endchar))
+    distinct = [t for i, t in enumerate(tokens) if not i or t.startchar != tokens[i - 1].startchar]
+    fragments = top_fragments(
+        SnippetFragmenter().fragment_matches(body, distinct), 2, BasicFragmentScorer(), FIRST
+    )
+    if fragments:
+        return Markup(HtmlFormatter(tagname="mark", between=" … ").format(fragments))
+    return escape(body[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …")
+
+
+def allowed_documents(searcher, restrict: Query | None) -> set[int] | None:
+    """Return the documents a filter lets through, computed once per searcher and filter.
+
+    Evaluating the filter is a walk over the postings of every visible document; readers and
+    their filters repeat, the index changes seldom, so the set is kept with the searcher.
+    """
+    if restrict is None:
+        return None
+    cache = getattr(searcher, "_guidelines_filters", None)
+    if cache is None:
+        cache = searcher._guidelines_filters = OrderedDict()
+    key = repr(restrict)
+    allowed = cache.get(key)
+    if allowed is None:
+        allowed = cache[key] = set(searcher.docs_for_query(restrict))  # never changed
+        while len(cache) > _FILTER_CACHE_SIZE:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return allowed
+
+
+def matching(searcher, query: Query, allowed: set[int] | None) -> set[int]:
+    """Return the documents that match ``query`` and that the filter allows."""
+    found = set(searcher.docs_for_query(query))
+    return found if allowed is None else found & allowed
+
+
+def _hit(hit, marks: list[Token]) -> Hit:
     body = hit["body"]
-    snippet = hit.highlights(f"text_{language}", text=body, top=2)
-    if not snippet and language in COMPOUNDING:
-        snippet = hit.highlights(f"parts_{language}", text=body, top=2)
-    if not snippet:
-        snippet = escape(body[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …")
     anchor = hit.get("anchor", "")
     return Hit(
         kind=hit["kind"],
@@ -266,7 +360,7 @@ def _hit(hit, language: str) -> Hit:
         path=hit.get("path", ""),
         anchor=anchor,
         url=hit["url"] + (f"#{anchor}" if anchor else ""),
-        snippet=Markup(snippet),
+        snippet=_snippet(body, marks),
         status=hit.get("status", ""),
         networks=_values(hit.get("network")),
         ern=hit.get("ern", ""),
@@ -314,20 +408,20 @@ def _facet_table(searcher) -> dict[int, list[tuple[str, str]]]:
     return table
 
 
-def _language_counts(searcher, request: SearchRequest, language: str, total: int, restrict):
+def _language_counts(searcher, request: SearchRequest, language: str, total: int, allowed):
     counts = []
     for other in LANGUAGES:
         if other == language:
             count = total
         else:
             query = parse(request.q, other)
-            count = sum(1 for _doc in searcher.docs_for_query(_restricted(query, restrict)))
+            count = len(matching(searcher, query, allowed))
         if count:
             counts.append((other, count))
     return sorted(counts, key=lambda item: (-item[1], item[0]))
 
 
-def suggest(searcher, request: SearchRequest, language: str, restrict, total: int) -> str | None:
+def suggest(searcher, request: SearchRequest, language: str, allowed, total: int) -> str | None:
     """Return the query with misspelt words corrected, if that finds more than the original."""
     text_field = f"text_{language}"
     spell_field = searcher.schema[text_field].spelling_fieldname(text_field)
@@ -354,5 +448,5 @@ def suggest(searcher, request: SearchRequest, language: str, restrict, total: in
         return None
     corrected = "".join(pieces) + q[position:]
     query = parse(corrected, language)
-    found = sum(1 for _doc in searcher.docs_for_query(_restricted(query, restrict)))
+    found = len(matching(searcher, query, allowed))
     return corrected if found > total else None

@@ -16,7 +16,9 @@ from tests.search.conftest import (
     hit_keys,
 )
 
-EXACT = re.compile(r"\bzwangerschap(?:pen)?\b", re.IGNORECASE)
+# Snowball's Dutch stemmer leaves "zwangerschappen" as "zwangerschapp": the plural is found
+# like a compound, by its beginning, and ranks with the compounds.
+EXACT = re.compile(r"\bzwangerschap\b", re.IGNORECASE)
 COMPOUND = re.compile(r"\bzwangerschaps\w+", re.IGNORECASE)
 
 
@@ -37,7 +39,8 @@ def plain(hit) -> str:
 def test_a_word_is_found_inside_compounds_ranked_below_the_exact_word(dutch_laws):
     searcher = dutch_laws.searcher()
     bodies = {
-        (fields["guideline"], fields["anchor"]): fields["body"]
+        # What is searched: the body and the headings above it.
+        (fields["guideline"], fields["anchor"]): fields["body"] + "\n" + fields["path"]
         for fields in searcher.all_stored_fields()
         if fields.get("body")
     }
