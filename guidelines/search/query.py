@@ -9,26 +9,20 @@ compound word (with a tiny constant score, so exact hits come first).
 from __future__ import annotations
 
 import re
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from whoosh import qparser
 from whoosh.analysis import Token
-from whoosh.highlight import (
-    FIRST,
-    BasicFragmentScorer,
-    Fragment,
-    HtmlFormatter,
-    PinpointFragmenter,
-    top_fragments,
-)
 from whoosh.lang import has_stopwords, stopwords_for_language
 from whoosh.query import And, NullQuery, Or, Prefix, Query, Term
 
-from guidelines.search.index import STATE_KIND, SearchIndex
-from guidelines.search.schema import COMPOUNDING, FACETS, LANGUAGES, MIN_PART, fold, schema
+from guidelines.search.facets import facet_counts
+from guidelines.search.index import SearchIndex
+from guidelines.search.schema import COMPOUNDING, LANGUAGES, MIN_PART, fold, schema
+from guidelines.search.snippets import match_positions, snippet
 
 PAGE_SIZE = 10
 _FILTER_CACHE_SIZE = 64
@@ -37,7 +31,6 @@ MAX_PAGE = 100
 MAX_QUERY_LENGTH = 500
 SORTS = ("relevance", "date")
 _WORD = re.compile(r"\w+")
-_SNIPPET_CHARS = 240
 
 
 @dataclass(frozen=True)
@@ -156,31 +149,6 @@ def request_from_args(
     )
 
 
-class SnippetFragmenter(PinpointFragmenter):
-    """Fragments around the matches, from the stored character positions (no re-analysis),
-    without a limit on how far into a section a match may be, and never overlapping: two
-    matches closer than twice the context share one fragment rather than repeat its words."""
-
-    def __init__(self) -> None:
-        super().__init__(maxchars=200, surround=70, autotrim=True, charlimit=None)
-
-    def fragment_matches(self, text, tokens):
-        # Matches past the end of the body are in the headings indexed after it.
-        tokens = [token for token in tokens if token.endchar <= len(text)]
-        merged: Fragment | None = None
-        for fragment in super().fragment_matches(text, tokens):
-            if merged is not None and fragment.startchar <= merged.endchar:
-                merged = Fragment(
-                    text, merged.matches + fragment.matches, merged.startchar, fragment.endchar
-                )
-                continue
-            if merged is not None:
-                yield merged
-            merged = fragment
-        if merged is not None:
-            yield merged
-
-
 def parse(q: str, language: str) -> Query:
     """Return the query for ``q`` in ``language``'s fields, words joined by AND."""
     parser = qparser.QueryParser(f"text_{language}", schema=schema(), group=qparser.AndGroup)
@@ -262,62 +230,6 @@ def page_of_hits(
     return [_hit(hit, marks[hit.docnum]) for hit in hits]
 
 
-def match_positions(searcher, query: Query, docnums: list[int], language: str):
-    """Return, per document, where the query's words (and compounds) stand in its text.
-
-    Read from the character positions stored with the postings, for the page's documents
-    only: Whoosh's own highlighter needs the search to note the matching words of every hit,
-    which costs more than the highlighting itself.
-    """
-    fields = {f"text_{language}", f"parts_{language}"}
-    positions: dict[int, list[Token]] = {docnum: [] for docnum in docnums}
-    wanted = sorted(docnums)
-    if not wanted:
-        return positions
-    reader = searcher.reader()
-    for fieldname, term in sorted(_indexed_terms(query, reader, fields)):
-        postings = reader.postings(fieldname, term)
-        for docnum in wanted:
-            if postings.is_active() and postings.id() < docnum:
-                postings.skip_to(docnum)
-            if not postings.is_active():
-                break
-            if postings.id() == docnum:
-                positions[docnum].extend(
-                    Token(startchar=start, endchar=end)
-                    for _position, start, end in postings.value_as("characters")
-                )
-    return positions
-
-
-def _indexed_terms(query: Query, reader, fields: set[str]) -> set[tuple[str, bytes]]:
-    """Return the terms of ``query`` in ``fields`` that the index holds, prefixes expanded.
-
-    (Whoosh's ``Query.existing_terms`` cannot be used: its loop variable overwrites its
-    ``fieldname`` argument, so it skips every leaf in another field than the first.)
-    """
-    found = set()
-    for leaf in query.leaves():
-        for fieldname, text in leaf.expanded_terms(reader):
-            if fieldname in fields:
-                term = (fieldname, reader.schema[fieldname].to_bytes(text))
-                if term in reader:
-                    found.add(term)
-    return found
-
-
-def _snippet(body: str, tokens: list[Token]) -> Markup:
-    """Return the best two fragments of ``body`` around the matches, or its beginning."""
-    tokens.sort(key=lambda token: (token.startchar, -token.endchar))
-    distinct = [t for i, t in enumerate(tokens) if not i or t.startchar != tokens[i - 1].startchar]
-    fragments = top_fragments(
-        SnippetFragmenter().fragment_matches(body, distinct), 2, BasicFragmentScorer(), FIRST
-    )
-    if fragments:
-        return Markup(HtmlFormatter(tagname="mark", between=" … ").format(fragments))
-    return escape(body[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …")
-
-
 def allowed_documents(searcher, restrict: Query | None) -> set[int] | None:
     """Return the documents a filter lets through, computed once per searcher and filter.
 
@@ -360,7 +272,7 @@ def _hit(hit, marks: list[Token]) -> Hit:
         path=hit.get("path", ""),
         anchor=anchor,
         url=hit["url"] + (f"#{anchor}" if anchor else ""),
-        snippet=_snippet(body, marks),
+        snippet=snippet(body, marks),
         status=hit.get("status", ""),
         networks=_values(hit.get("network")),
         ern=hit.get("ern", ""),
@@ -374,38 +286,6 @@ def _hit(hit, marks: list[Token]) -> Hit:
 
 def _values(stored: str | None) -> tuple[str, ...]:
     return tuple(value for value in (stored or "").split(",") if value)
-
-
-def facet_counts(searcher, matched: set[int]) -> dict[str, list[tuple[str, int]]]:
-    """Return, per facet field, each value's number of matched documents, most first."""
-    table = _facet_table(searcher)
-    counts = {name: Counter() for name in FACETS}
-    for docnum in matched:
-        values = table.get(docnum)
-        if values:
-            for name, value in values:
-                counts[name][value] += 1
-    return {
-        name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-        for name, counter in counts.items()
-    }
-
-
-def _facet_table(searcher) -> dict[int, list[tuple[str, str]]]:
-    """Return each document's facet values, built once per searcher from the postings."""
-    table = getattr(searcher, "_guidelines_facet_table", None)
-    if table is None:
-        table = {}
-        reader = searcher.reader()
-        for name in FACETS:
-            for term in reader.lexicon(name):
-                value = term.decode("utf-8")
-                if name == "kind" and value == STATE_KIND:
-                    continue
-                for docnum in reader.postings(name, term).all_ids():
-                    table.setdefault(docnum, []).append((name, value))
-        searcher._guidelines_facet_table = table
-    return table
 
 
 def _language_counts(searcher, request: SearchRequest, language: str, total: int, allowed):
