@@ -6,7 +6,11 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench install catalogs extract clean
+.PHONY: run serve test lint format bench install catalogs extract clean
+
+# `make serve`: gunicorn with several workers, for production (see README, "Running it for real").
+WORKERS ?= 4
+BIND ?= 127.0.0.1:8000
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +51,11 @@ run: $(STAMP) instance/secret_key catalogs
 	$(FLASK) demo load --if-empty
 	$(FLASK) search sync
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+serve: $(STAMP) instance/secret_key catalogs
+	$(FLASK) db upgrade
+	$(FLASK) search sync
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) --access-logfile - wsgi:app
 
 test: $(TEST_STAMP) catalogs
 	$(BIN)/ruff check .

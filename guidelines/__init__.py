@@ -21,6 +21,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     check_config(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
 
     from guidelines import database, search, web
 
@@ -37,6 +43,7 @@ def _register_blueprints(app: Flask) -> None:
     from guidelines.adaptation.views import bp as adaptation_bp
     from guidelines.api import adaptations as _adaptations  # noqa: F401  (registers routes)
     from guidelines.api import library as _library  # noqa: F401  (registers routes)
+    from guidelines.api import openapi as _openapi  # noqa: F401  (registers routes)
     from guidelines.api import review as _review  # noqa: F401  (registers routes)
     from guidelines.api import search as _search  # noqa: F401  (registers routes)
     from guidelines.api import translations as _translations  # noqa: F401  (registers routes)

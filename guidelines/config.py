@@ -14,6 +14,10 @@ def load_config(instance_path: str) -> dict:
     """Return the settings for an app whose instance folder is ``instance_path``."""
     instance = Path(instance_path)
     max_upload = int(os.environ.get("MAX_UPLOAD_BYTES", 5 * MEGABYTE))
+    public_url = os.environ.get("PUBLIC_URL", "").rstrip("/")
+    # Cookies travel only over HTTPS once the site is served so (SECURE_COOKIES=0 to opt out).
+    secure_default = "1" if public_url.startswith("https://") else "0"
+    secure = os.environ.get("SECURE_COOKIES", secure_default).lower() in ("1", "true", "yes")
     return {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'guidelines.db'}")
@@ -42,6 +46,20 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en", "fr", "de"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        # How many reverse proxies stand in front of the app; their X-Forwarded-For, -Proto,
+        # -Host and -Prefix headers are believed only then (0: never, the default).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        # Login attempts, per client address and e-mail address, and per client address.
+        # Several workers or nodes share counts only in a common store: RATELIMIT_STORAGE_URI
+        # (for example redis://localhost:6379); the default counts per process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_LIMITS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;30 per hour"),
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "100 per hour"),
         # E-mail for notifications: off unless MAIL_SERVER is set.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
@@ -50,7 +68,7 @@ def load_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "guidelines@localhost"),
         # The address of the site in e-mails, e.g. https://richtlijnen.example.be
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/"),
+        "PUBLIC_URL": public_url,
     }
 
 

@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -32,3 +34,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Limits apply where a view asks for them (login); behind a proxy, TRUSTED_PROXIES makes the
+# remote address the client's rather than the proxy's.
+limiter = Limiter(get_remote_address)

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from guidelines.extensions import babel, csrf, db, login_manager
+from guidelines.extensions import babel, csrf, db, limiter, login_manager
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.user_loader(_load_user)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(_remember_language_switch)
     app.after_request(_add_security_headers)
@@ -48,9 +49,16 @@ def _template_context() -> dict:
 
 
 def _load_user(user_id: str):
+    """Return the user of a session or remember cookie, unless logged out everywhere since."""
     from guidelines.accounts.models import User
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number, _dot, version = user_id.partition(".")
+    if not (number.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
 
 
 def select_locale() -> str:
@@ -85,6 +93,8 @@ def _add_security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
@@ -109,6 +119,9 @@ def error_message(error: HTTPException) -> str:
             "The form's security token (CSRF) is missing or has expired. Reload the page and "
             "try again; API clients send the token in an X-CSRFToken header or use an API token."
         )
+    if error.code == 429:
+        # Flask-Limiter's description is the limit itself ("10 per 1 minute"), in English.
+        return _("Too many attempts in a short time. Wait a minute, then try again.")
     if error.description and error.description != type(error).description:
         # Our own aborts carry a specific, translated description.
         return error.description

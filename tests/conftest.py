@@ -42,6 +42,9 @@ def base_config(database_url: str, search_index_dir: str | None = None) -> dict:
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
         "SEARCH_SYNC_ON_REQUEST": False,
+        # Every test client logs in from 127.0.0.1; tests/accounts/test_hardening.py turns
+        # the login limits on for itself.
+        "LOGIN_LIMITS_ENABLED": False,
         "SEARCH_INDEX_DIR": search_index_dir or tempfile.mkdtemp(prefix="guidelines-test-index-"),
     }
 

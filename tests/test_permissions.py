@@ -103,6 +103,7 @@ MATRIX = [
     ("/login", "GET", "/login", None, (200, 200, 200, 200, 200, 200, 200)),
     ("/login", "POST", "/login", form(email="nobody@example.org", password="wrong"), (200,) * 7),
     ("/logout", "POST", "/logout", None, (302, 302, 302, 302, 302, 302, 302)),
+    ("/account/logout-everywhere", "POST", "/account/logout-everywhere", None, (302,) * 7),
     ("/account/tokens", "GET", "/account/tokens", None, (302, 200, 200, 200, 200, 200, 200)),
     ("/account/tokens", "POST", "/account/tokens", form(name="script"), (302,) + (200,) * 6),
     # The token belongs to the author: everyone else is told it does not exist.
@@ -317,6 +318,9 @@ MATRIX = [
     ("/search", "GET", "/search?q=bone", None, (200,) * 7),
     ("/portal/search", "GET", "/portal/search?q=bone", None, (200,) * 7),
     ("/api/v1/search", "GET", "/api/v1/search?q=bone&lang=en", None, (200,) * 7),
+    # --- API description (everyone) ---
+    ("/api/v1/openapi.json", "GET", "/api/v1/openapi.json", None, (200,) * 7),
+    ("/api/docs", "GET", "/api/docs", None, (200,) * 7),
     # --- portal (public) ---
     ("/portal", "GET", "/portal", None, (200,) * 7),
     ("/portal/erns/<code>", "GET", "/portal/erns/BOND", None, (200,) * 7),

@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.READER.value)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Part of every session's and remember cookie's user id: raising it logs out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     networks = relationship("Network", secondary=memberships, lazy="selectin")
@@ -51,6 +53,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Return the id Flask-Login keeps in sessions: the user's, and the session version."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def display_name(self) -> str:

@@ -98,3 +98,11 @@ def record_login_failure(email: str) -> None:
 
 
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
+def log_out_everywhere(user: User) -> None:
+    """End every session and remember cookie of ``user``, on every device."""
+    from guidelines.review.audit import record
+
+    user.session_version += 1
+    record("logout.everywhere", obj=user, summary=f"{user.email} logged out everywhere.")

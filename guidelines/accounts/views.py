@@ -2,21 +2,57 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from guidelines.accounts.forms import LoginForm, TokenForm
-from guidelines.accounts.operations import authenticate, record_login_failure
+from guidelines.accounts.operations import (
+    authenticate,
+    log_out_everywhere,
+    record_login_failure,
+)
 from guidelines.accounts.tokens import ApiToken, create_token, revoke_token
-from guidelines.extensions import db
+from guidelines.extensions import db, limiter
 from guidelines.review.audit import record
 
 bp = Blueprint("accounts", __name__)
 
 
+def _address_and_account() -> str:
+    """Key login attempts by client address and the e-mail address tried."""
+    return f"{get_remote_address()}|{(request.form.get('email') or '').strip().lower()}"
+
+
+def _limits_off() -> bool:
+    # Read per app, not once for the limiter: one process may serve several apps (tests).
+    return not current_app.config["LOGIN_LIMITS_ENABLED"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_address_and_account,
+    exempt_when=_limits_off,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"],
+    methods=["POST"],
+    exempt_when=_limits_off,
+)
 def login():
     """Show the login form; log the user in when the credentials are right."""
     form = LoginForm()
@@ -50,6 +86,17 @@ def logout():
     db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
+    return redirect(url_for("library.index"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End all of the user's sessions, on every device, this one included."""
+    log_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out on every device."), "success")
     return redirect(url_for("library.index"))
 
 

@@ -1,0 +1,117 @@
+"""Hardening: security headers, cookies over HTTPS, trusted proxies, login limits, logging out
+on every device."""
+
+import pytest
+
+from guidelines import create_app
+from guidelines.extensions import db, limiter
+from tests.conftest import PASSWORD, base_config
+
+
+def test_every_page_sends_the_security_headers(client):
+    for path in ("/", "/login", "/api/v1/guidelines", "/no-such-page"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"], path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "same-origin", path
+        assert headers["X-Frame-Options"] == "DENY", path
+
+
+def test_strict_transport_security_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_forwarded_headers_are_ignored_unless_the_proxy_is_trusted(client):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    assert "Strict-Transport-Security" not in client.get("/", headers=forwarded).headers
+
+
+@pytest.fixture
+def proxied_app(database_url):
+    app = create_app(base_config(database_url) | {"TRUSTED_PROXIES": 1})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_trusted_proxy_tells_the_scheme_and_the_client(proxied_app):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    response = proxied_app.test_client().get("/login", headers=forwarded)
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_cookies_are_secure_when_the_site_is_https(monkeypatch, database_url):
+    monkeypatch.setenv("PUBLIC_URL", "https://richtlijnen.example.be")
+    app = create_app(base_config(database_url) | {"SECRET_KEY": "x"})
+    try:
+        assert app.config["SESSION_COOKIE_SECURE"] is True
+        assert app.config["REMEMBER_COOKIE_SECURE"] is True
+        assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
+        assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_the_session_cookie_is_httponly_and_samesite(client, auth, make_user):
+    make_user(email="cookie@example.org")
+    response = auth.login("cookie@example.org")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # served over plain HTTP here, as `make run` does
+
+
+@pytest.fixture
+def login_limits(app_ctx):
+    """Turn the login limits on for this test, with fresh counts."""
+    app_ctx.config["LOGIN_LIMITS_ENABLED"] = True
+    limiter.reset()
+    yield app_ctx
+    app_ctx.config["LOGIN_LIMITS_ENABLED"] = False
+    limiter.reset()
+
+
+def test_too_many_failed_logins_for_one_account_are_refused(client, auth, make_user, login_limits):
+    make_user(email="target@example.org")
+    for _attempt in range(10):
+        assert auth.login("target@example.org", "wrong password").status_code == 200
+    refused = auth.login("target@example.org", "wrong password")
+    assert refused.status_code == 429
+    assert "Too many attempts in a short time" in refused.get_data(as_text=True)
+    # Even the right password waits: guessing must not tell the attacker when it succeeded.
+    assert auth.login("target@example.org").status_code == 429
+    # Another account from the same address is not locked out by it.
+    make_user(email="other@example.org")
+    assert auth.login("other@example.org").status_code == 302
+
+
+def test_log_out_everywhere_ends_the_other_sessions(app_ctx, make_user):
+    user = make_user(email="everywhere@example.org")
+    laptop, phone = app_ctx.test_client(), app_ctx.test_client()
+    for device in (laptop, phone):
+        device.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+        assert device.get("/account/tokens").status_code == 200
+    response = laptop.post("/account/logout-everywhere")
+    assert response.status_code == 302
+    assert phone.get("/account/tokens").status_code == 302  # back to the login page
+    # Nor does the phone's remember-me cookie bring the session back.
+    phone.delete_cookie("session", domain="localhost")
+    assert phone.get("/account/tokens").status_code == 302
+    assert laptop.get("/account/tokens").status_code == 302
+    # Logging in again works, with the new session version.
+    laptop.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert laptop.get("/account/tokens").status_code == 200
+
+
+def test_log_out_everywhere_is_audited(client, auth, make_user):
+    from sqlalchemy import select
+
+    from guidelines.review.models import AuditEvent
+
+    make_user(email="audited@example.org")
+    auth.login("audited@example.org")
+    client.post("/account/logout-everywhere")
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert "logout.everywhere" in actions
