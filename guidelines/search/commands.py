@@ -30,13 +30,9 @@ def sync_command(timeout):
     index = get_index()
     progress, _schema = read_state(index.searcher())
     todo = len(pending(progress, rows_after(db.session, progress.watermark)))
-    try:
-        with click.progressbar(
-            length=max(todo, 1), label="Applying changes", show_pos=True, file=sys.stderr
-        ) as bar:
-            result = sync(index, timeout=timeout, report=lambda done: bar.update(1))
-    except IndexBusy as busy:
-        raise click.ClickException(str(busy)) from busy
+    result = _with_progress(
+        "Applying changes", todo, lambda report: sync(index, timeout=timeout, report=report)
+    )
     what = "Rebuilt the index" if result.rebuilt else "Applied"
     click.echo(
         f"{what}: {result.rows} outbox rows, {result.refreshed} records refreshed; "
@@ -50,13 +46,9 @@ def reindex_command(timeout):
     """Rebuild this node's index from the database."""
     index = get_index()
     total = guideline_count()
-    try:
-        with click.progressbar(
-            length=max(total, 1), label="Indexing guidelines", show_pos=True, file=sys.stderr
-        ) as bar:
-            result = reindex(index, timeout=timeout, report=lambda done: bar.update(1))
-    except IndexBusy as busy:
-        raise click.ClickException(str(busy)) from busy
+    result = _with_progress(
+        "Indexing guidelines", total, lambda report: reindex(index, timeout=timeout, report=report)
+    )
     counts = counts_by_kind(index)
     click.echo(
         f"Indexed {sum(counts.values())} sections of {result.refreshed} guidelines "
@@ -80,6 +72,17 @@ def status_command():
         click.echo("Schema:          outdated or never built: run `flask search reindex`.")
     counts = counts_by_kind(index)
     click.echo(f"Sections:        {sum(counts.values())} ({_kinds(counts)})")
+
+
+def _with_progress(label: str, length: int, run):
+    """Run ``run(report)`` under a progress bar; another writer's lock is a clear error."""
+    try:
+        with click.progressbar(
+            length=max(length, 1), label=label, show_pos=True, file=sys.stderr
+        ) as bar:
+            return run(lambda _done: bar.update(1))
+    except IndexBusy as busy:
+        raise click.ClickException(str(busy)) from busy
 
 
 def _kinds(counts: dict[str, int]) -> str:

@@ -13,7 +13,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app, has_request_context
@@ -284,8 +284,6 @@ def guideline_count() -> int:
 
 def _settled_seq(now: datetime, grace: float) -> int:
     """Return the highest outbox number below which no transaction can still be open."""
-    from datetime import timedelta
-
     limit = now - timedelta(seconds=grace)
     return db.session.scalar(
         select(func.coalesce(func.max(SearchOutboxEntry.seq), 0)).where(
