@@ -74,10 +74,16 @@ def revoke_token(token: ApiToken) -> None:
         )
 
 
-def user_for_token(secret: str) -> User | None:
-    """Return the active user whose unrevoked token this is, or None."""
+def active_token(secret: str) -> ApiToken | None:
+    """Return the unrevoked token of an active user that ``secret`` is, or None; note its use."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _digest(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     token.last_used_at = utcnow()
-    return token.user
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """Return the active user whose unrevoked token this is, or None."""
+    token = active_token(secret)
+    return token.user if token is not None else None

@@ -6,7 +6,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException, Unauthorized
 
 from guidelines.accounts.models import User
-from guidelines.accounts.tokens import user_for_token
+from guidelines.accounts.tokens import active_token
 from guidelines.extensions import csrf
 from guidelines.web import error_message
 
@@ -24,12 +24,13 @@ def _identify_caller() -> None:
     g.api_user = None
     if header:
         scheme, _space, secret = header.partition(" ")
-        user = user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        token = active_token(secret.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
             raise Unauthorized(
                 description=_("The API token is not valid or was revoked. Create a new one.")
             )
-        g.api_user = user
+        # Every audit event of this request names the token (guidelines.review.audit.record).
+        g.api_user, g.api_token_id = token.user, token.id
     elif request.method in UNSAFE_METHODS and current_user.is_authenticated:
         csrf.protect()
 

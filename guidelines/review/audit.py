@@ -62,6 +62,7 @@ def record(
         before=as_json(before),
         after=as_json(after),
         via=current_via(),
+        api_token_id=g.get("api_token_id") if has_request_context() else None,
         remote_addr=request.remote_addr[:45]
         if has_request_context() and request.remote_addr
         else None,

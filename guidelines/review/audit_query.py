@@ -24,6 +24,7 @@ CSV_COLUMNS = (
     "after",
     "via",
     "remote_addr",
+    "api_token_id",
 )
 # A cell starting with one of these runs as a formula in spreadsheets (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

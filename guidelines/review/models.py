@@ -43,8 +43,12 @@ class AuditEvent(db.Model):
     after: Mapped[str | None] = mapped_column(Text)
     via: Mapped[str] = mapped_column(String(12), default=VIA_CLI)
     remote_addr: Mapped[str | None] = mapped_column(String(45))
+    # The personal API token the change came through (via == "api-token"), so the writes of a
+    # leaked token can be traced. Tokens are revoked, never deleted.
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), index=True)
 
     actor = relationship("User")
+    api_token = relationship("ApiToken")
 
     @property
     def at_utc(self) -> datetime:
