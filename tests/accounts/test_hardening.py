@@ -2,8 +2,11 @@
 on every device."""
 
 import pytest
+from sqlalchemy import select
 
 from guidelines import create_app
+from guidelines.accounts import models
+from guidelines.accounts.models import User
 from guidelines.extensions import db, limiter
 from tests.conftest import PASSWORD, base_config
 
@@ -115,3 +118,39 @@ def test_log_out_everywhere_is_audited(client, auth, make_user):
     client.post("/account/logout-everywhere")
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "logout.everywhere" in actions
+
+
+def test_login_starts_a_fresh_session(client, auth, make_user):
+    make_user(email="fixation@example.org")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker before the login"
+        session["lang"] = "fr"
+    assert auth.login("fixation@example.org").status_code == 302
+    with client.session_transaction() as session:
+        assert "planted" not in session  # nothing from before the login carries over
+        assert session["lang"] == "fr"  # but the chosen language does
+        assert session["_user_id"].startswith(
+            str(db.session.scalar(select(User.id).where(User.email == "fixation@example.org")))
+        )
+
+
+def test_an_unknown_email_costs_the_same_password_check_as_a_wrong_password(
+    client, auth, make_user, monkeypatch
+):
+    """No timing oracle: both refusals run exactly one password hash check, of the same kind."""
+    make_user(email="known@example.org")
+    methods = []
+    real_check = models.check_password_hash
+
+    def counting_check(stored: str, password: str) -> bool:
+        methods.append(stored.split("$", 1)[0])
+        return real_check(stored, password)
+
+    monkeypatch.setattr(models, "check_password_hash", counting_check)
+    wrong_password = auth.login("known@example.org", "not the password")
+    unknown_email = auth.login("nobody@example.org", "not the password")
+    # The same page, but for the e-mail address the form shows back.
+    assert wrong_password.get_data(as_text=True).replace("known@", "nobody@") == (
+        unknown_email.get_data(as_text=True)
+    )
+    assert len(methods) == 2 and methods[0] == methods[1]
