@@ -7,6 +7,7 @@ from sqlalchemy import select
 from guidelines import create_app
 from guidelines.accounts import models
 from guidelines.accounts.models import User
+from guidelines.accounts.tokens import create_token
 from guidelines.extensions import db, limiter
 from tests.conftest import PASSWORD, base_config
 
@@ -154,3 +155,22 @@ def test_an_unknown_email_costs_the_same_password_check_as_a_wrong_password(
         unknown_email.get_data(as_text=True)
     )
     assert len(methods) == 2 and methods[0] == methods[1]
+
+
+def test_a_body_over_the_request_limit_is_a_413_with_the_limit(client, make_user, monkeypatch):
+    _token, secret = create_token(make_user(role="author"), "script")
+    db.session.commit()
+    monkeypatch.setitem(client.application.config, "MAX_CONTENT_LENGTH", 4096)
+    monkeypatch.setitem(client.application.config, "MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
+    body = b"x" * 5000
+    api = client.post(
+        "/api/v1/adaptations",
+        data=body,
+        content_type="application/json",
+        headers={"Accept-Language": "en", "Authorization": f"Bearer {secret}"},
+    )
+    assert api.status_code == 413
+    assert "larger than the limit of 2 MB" in api.get_json()["message"]
+    page = client.post("/login", data={"email": "x" * 5000}, headers={"Accept-Language": "en"})
+    assert page.status_code == 413
+    assert "larger than the limit of 2 MB" in page.get_data(as_text=True)
