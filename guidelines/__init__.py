@@ -28,10 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
         )
 
-    from guidelines import database, search, web
+    from guidelines import database, request_checks, search, web
 
     database.init_app(app)
     web.init_app(app)
+    request_checks.init_app(app)
     search.init_app(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -68,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from guidelines.accounts.commands import users_cli
+    from guidelines.archive.commands import archive_cli
     from guidelines.demo.commands import demo_cli
     from guidelines.library.commands import guidelines_cli, networks_cli
     from guidelines.review.commands import review_cli
@@ -83,5 +85,6 @@ def _register_commands(app: Flask) -> None:
         memory_cli,
         review_cli,
         search_cli,
+        archive_cli,
     ):
         app.cli.add_command(group)

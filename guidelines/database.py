@@ -9,6 +9,10 @@ from sqlalchemy.engine import Engine
 from guidelines import PROJECT_ROOT
 from guidelines.extensions import db, migrate
 
+# The largest value of an INTEGER column (PostgreSQL; SQLite's overflow is at 2**63): forms
+# check ids against it, so a huge number is a validation error rather than a database error.
+MAX_INTEGER = 2**31 - 1
+
 
 def init_app(app: Flask) -> None:
     """Bind the database and the migrations to ``app``."""

@@ -2,8 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from guidelines.database import MAX_INTEGER
 
 
 class StartAdaptationForm(FlaskForm):
@@ -19,7 +22,9 @@ class StartAdaptationForm(FlaskForm):
 
 
 class EditForm(FlaskForm):
-    parent_revision = IntegerField(validators=[InputRequired()])
+    parent_revision = IntegerField(
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_INTEGER)]
+    )
     markdown = TextAreaField(_l("Adapted text (Markdown)"), validators=[InputRequired()])
     message = StringField(
         _l("What did you change?"),
@@ -40,5 +45,8 @@ class JustificationForm(FlaskForm):
 
 
 class RebaseForm(FlaskForm):
-    parent_revision = HiddenField(validators=[InputRequired()])
+    # The revision the rebase was worked out on: a number, or the form was tampered with.
+    parent_revision = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=MAX_INTEGER)]
+    )
     message = StringField(_l("Message"), validators=[Optional(), Length(max=500)])

@@ -273,7 +273,7 @@ def rebase(adaptation_id: int):
             outcome = rebasing.rebase_adaptation(
                 adaptation,
                 target,
-                parent_number=int(form.parent_revision.data),
+                parent_number=form.parent_revision.data,
                 resolutions=resolutions,
                 user=current_user,
                 message=form.message.data or "",
@@ -300,6 +300,8 @@ def rebase(adaptation_id: int):
             )
             return redirect(url_for(".decisions", adaptation_id=adaptation.id))
         flash(_("Settle every hunk marked below before the rebase can be saved."), "error")
+    elif form.is_submitted() and form.parent_revision.errors:
+        flash(_("The form arrived damaged. Reload the page and try again."), "error")
     try:
         preview = rebasing.preview(adaptation, target)
     except operations.AdaptationError as error:

@@ -20,7 +20,13 @@ from guidelines.library.models import (
     SourceVersion,
     parse_orpha_code,
 )
-from guidelines.library.uploads import ImportRefused, check_slug, first_heading, read_metadata
+from guidelines.library.uploads import (
+    ImportRefused,
+    check_no_nul,
+    check_slug,
+    first_heading,
+    read_metadata,
+)
 from guidelines.review.audit import record
 from guidelines.review.notifications import notify_new_version
 from guidelines.text import RecommendationError, parse_recommendations, sha256_text
@@ -55,6 +61,7 @@ class ImportResult:
 
 def import_version(text: str, request: ImportRequest, *, user: User | None = None) -> ImportResult:
     """Store ``text`` as a new immutable version of its guideline, or say which it already is."""
+    check_no_nul(text, _("The text"))
     meta = read_metadata(text)
     slug = check_slug(request.slug) if request.slug else meta.slug or request.default_slug
     if not slug:

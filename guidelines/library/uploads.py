@@ -49,7 +49,7 @@ def decode_upload(data: bytes, *, max_bytes: int, name: str = "The file") -> str
             )
         )
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ImportRefused(
@@ -61,6 +61,22 @@ def decode_upload(data: bytes, *, max_bytes: int, name: str = "The file") -> str
                 line=line,
             )
         ) from error
+    check_no_nul(text, name)
+    return text
+
+
+def check_no_nul(text: str, name: str = "The file") -> None:
+    """Refuse a text holding the NUL character: no guideline has one, and PostgreSQL can't."""
+    position = text.find("\x00")
+    if position >= 0:
+        raise ImportRefused(
+            _(
+                "%(name)s contains a NUL character (code 0) on line %(line)s: it is not a text "
+                "file, or it was damaged. Check that you chose the right file.",
+                name=name,
+                line=text.count("\n", 0, position) + 1,
+            )
+        )
 
 
 def read_metadata(text: str) -> Metadata:

@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from guidelines.database import MAX_INTEGER
 
 
 class SubmitForm(FlaskForm):
@@ -49,4 +51,4 @@ class ExceptionForm(FlaskForm):
 
 
 class MarkReadForm(FlaskForm):
-    id = IntegerField(validators=[Optional()])
+    id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_INTEGER)])
