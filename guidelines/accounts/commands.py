@@ -1,4 +1,4 @@
-"""CLI: ``flask users create``."""
+"""CLI: ``flask users create`` and ``flask users set-password``."""
 
 import sys
 
@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from guidelines.accounts.models import Role
-from guidelines.accounts.operations import AccountError, create_user
+from guidelines.accounts.operations import AccountError, create_user, set_password
 from guidelines.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -20,10 +20,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_command(email, role, networks, name, password_stdin):
     """Create a user; the password is read from standard input or prompted for."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         user = create_user(email, password, role=role, networks=networks, name=name)
     except AccountError as error:
@@ -31,3 +28,27 @@ def create_command(email, role, networks, name, password_stdin):
     db.session.commit()
     memberships = ", ".join(n.code for n in user.networks) or "no network"
     click.echo(f"Created {user.email} ({user.role}; {memberships}).")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_command(email, password_stdin):
+    """Give a user a new password and log them out everywhere.
+
+    For a forgotten password, and for users restored from an archive made without
+    --with-secrets (their old passwords were not in it).
+    """
+    password = _read_password(password_stdin)
+    try:
+        user = set_password(email, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Set a new password for {user.email}; their sessions have ended.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -39,13 +39,7 @@ def create_user(
                 known=", ".join(r.value for r in Role),
             )
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            _(
-                "The password must have at least %(count)s characters.",
-                count=MIN_PASSWORD_LENGTH,
-            )
-        )
+    check_password_rules(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(_("There is already a user %(email)s.", email=email))
     user = User(email=email, name=name, role=role, networks=[find_network(c) for c in networks])
@@ -58,6 +52,31 @@ def create_user(
         summary=f"Created user {email} ({role}).",
         after={"email": email, "name": name, "role": role, "networks": sorted(networks)},
     )
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse a password that is too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _(
+                "The password must have at least %(count)s characters.",
+                count=MIN_PASSWORD_LENGTH,
+            )
+        )
+
+
+def set_password(email: str, password: str) -> User:
+    """Give the user ``email`` a new password and end all their sessions (audited)."""
+    email = email.strip().lower()
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise AccountError(_("There is no user %(email)s.", email=email))
+    check_password_rules(password)
+    user.set_password(password)
+    # Whoever knew the old password is logged out too.
+    user.session_version += 1
+    record("user.password", obj=user, summary=f"Set a new password for {email}.")
     return user
 
 

@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from guidelines import create_app
 from guidelines.accounts.operations import AccountError, authenticate, create_user
 from guidelines.extensions import db
-from tests.conftest import base_config
+from guidelines.review.models import AuditEvent
+from tests.conftest import PASSWORD, base_config
 
 
 def test_login_and_logout(client, auth, make_user):
@@ -85,6 +87,37 @@ def test_users_create_refuses_unknown_network(runner):
     )
     assert result.exit_code == 1
     assert "Unknown network 'nope'" in result.output
+
+
+def test_users_set_password_replaces_it_and_ends_the_sessions(runner, make_user):
+    user = make_user(email="forgot@example.org")
+    version = user.session_version
+    result = runner.invoke(
+        args=["users", "set-password", "Forgot@example.org", "--password-stdin"],
+        input="a brand new secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate("forgot@example.org", "a brand new secret") is not None
+    assert authenticate("forgot@example.org", PASSWORD) is None
+    assert user.session_version == version + 1
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (event.action, event.object_id) == ("user.password", str(user.id))
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("nobody@example.org", "a long enough secret", "There is no user nobody@example.org."),
+        ("short@example.org", "short", "at least 10 characters"),
+    ],
+)
+def test_users_set_password_refuses(runner, make_user, email, password, message):
+    make_user(email="short@example.org")
+    result = runner.invoke(
+        args=["users", "set-password", email, "--password-stdin"], input=f"{password}\n"
+    )
+    assert result.exit_code == 1 and message in result.output
+    assert authenticate("short@example.org", PASSWORD) is not None
 
 
 def test_forms_refuse_a_post_without_csrf_token(database_url):
