@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from babel.messages.plurals import get_plural
 
 from guidelines.translation.po import PoEntry, PoFormatError, export_po
 from guidelines.translation.po_import import EntryOutcome, plan_import
@@ -144,9 +145,12 @@ def test_header_names_project_language_plural_forms_and_utf8() -> None:
         '"Language: fr\\n"',
         '"Language-Team: French\\n"',
         '"Content-Type: text/plain; charset=UTF-8\\n"',
-        '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"',
     ]:
         assert line in header.splitlines()
+    # The plural rule is CLDR's, as Babel has it (it changes between Babel releases), and a
+    # long one is wrapped over several quoted lines: compare the joined header.
+    fields = "".join(line[1:-1] for line in header.splitlines() if line.startswith('"'))
+    assert f"Plural-Forms: {get_plural('fr').plural_forms}\\n" in fields
 
 
 def test_language_unknown_to_babel_gets_no_plural_forms() -> None:
