@@ -90,3 +90,27 @@ def screenshot(page, name: str) -> None:
     """Save a full-page screenshot under tests/artifacts/ (ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser, live_server):
+    """Return ``page_of(email)``: one English page per demo user (None: a visitor), kept for
+    the module, so each user logs in once."""
+    from tests.browser.test_library_journey import log_in
+
+    contexts, pages = [], {}
+
+    def page_of(email: str | None):
+        if email not in pages:
+            context = browser.new_context(locale="en-GB", base_url=live_server)
+            context.set_default_timeout(10_000)
+            contexts.append(context)
+            pages[email] = context.new_page()
+            if email:
+                log_in(pages[email], email)
+                pages[email].get_by_role("button", name="Log out").wait_for()
+        return pages[email]
+
+    yield page_of
+    for context in contexts:
+        context.close()
