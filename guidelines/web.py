@@ -44,6 +44,14 @@ def init_app(app: Flask) -> None:
     )
 
 
+@limiter.request_filter
+def _is_read() -> bool:
+    """Tell whether a request only reads: no limit applies to it (the limits guard logins)."""
+    # Without this, Flask-Limiter works out the limits of every page view (a tenth of the
+    # time of a cached portal page) only to find none.
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def _template_context() -> dict:
     return {"language_names": LANGUAGE_NAMES, "current_locale": str(get_locale())}
 
@@ -105,11 +113,21 @@ def wants_json() -> bool:
 
 def _handle_http_error(error: HTTPException):
     if wants_json():
-        return jsonify(error=error.name, message=error_message(error)), error.code
+        return (
+            jsonify(error=error.name, message=error_message(error)),
+            error.code,
+            error_headers(error),
+        )
     return (
         render_template("errors/error.html", code=error.code, message=error_message(error)),
         error.code,
+        error_headers(error),
     )
+
+
+def error_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """Return the headers an error answer must keep: Allow on a 405, Retry-After on a 429..."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def error_message(error: HTTPException) -> str:

@@ -47,3 +47,11 @@ def test_an_uploaded_file_with_a_nul_is_refused_naming_the_line(client, auth, ma
 def test_import_refuses_a_text_with_a_nul(app_ctx):
     with pytest.raises(ImportRefused, match="line 2"):
         import_version("# Title\nA\x00B\n", ImportRequest(slug="nul"))
+
+
+@pytest.mark.parametrize("number", ["0", "2147483648", "99999999999999999999999"])
+def test_an_id_out_of_the_database_range_is_a_404(client, auth, make_user, number):
+    auth.login(make_user(role="admin").email)
+    for url in (f"/adaptations/{number}", f"/api/v1/adaptations/{number}"):
+        response = client.get(url, headers={"Accept-Language": "en"})
+        assert response.status_code == 404, url

@@ -129,7 +129,7 @@ def parse_resolutions(raw) -> dict[int, Resolution]:
         raise AdaptationError(_("resolutions must be an object: hunk number -> choice."))
     resolutions = {}
     for key, value in raw.items():
-        if not str(key).isdigit():
+        if not str(key).isdecimal():
             raise AdaptationError(_("%(key)s is not a hunk number.", key=key))
         if isinstance(value, str):
             value = {"action": value}
@@ -147,7 +147,7 @@ def resolutions_from_form(form) -> dict[int, Resolution]:
     resolutions = {}
     for name, action in form.items():
         index = name.removeprefix("hunk-")
-        if name.startswith("hunk-") and index.isdigit() and action:
+        if name.startswith("hunk-") and index.isdecimal() and action:
             text = form.get(f"hunk-{index}-text")
             resolutions[int(index)] = Resolution(
                 action, text.replace("\r\n", "\n") if text else text

@@ -8,10 +8,14 @@ from guidelines.accounts.operations import AccountError, find_network
 from guidelines.adaptation import operations, rebasing
 from guidelines.adaptation.decisions import DecisionRow, decision_register
 from guidelines.adaptation.models import Adaptation, Revision
-from guidelines.api.blueprint import api_user, bp, require_user
+from guidelines.api.blueprint import api_user, bp, require_user, row_or_none
 from guidelines.extensions import db
 from guidelines.library import queries
 from guidelines.portal.visibility import can_view_adaptation
+from guidelines.review.models import as_utc
+
+# The length of Adaptation.locale (String(16)), as the start form checks it too.
+MAX_LOCALE_LENGTH = 16
 
 
 def _json_body() -> dict:
@@ -36,8 +40,18 @@ def _field(body: dict, name: str, kind: type = str, *, required: bool = True):
     return value
 
 
+def _locale(body: dict) -> str:
+    """Return the locale asked for, or the default; refuse one longer than a locale can be."""
+    locale = _field(body, "locale", required=False) or operations.DEFAULT_LOCALE
+    if len(locale) > MAX_LOCALE_LENGTH:
+        raise BadRequest(
+            description=_("The locale is too long: give a language and region, such as nl-BE.")
+        )
+    return locale
+
+
 def _adaptation_or_404(adaptation_id: int) -> Adaptation:
-    adaptation = db.session.get(Adaptation, adaptation_id)
+    adaptation = row_or_none(Adaptation, adaptation_id)
     # Drafts are for the network's members: to anyone else they do not exist (404, not 403).
     if adaptation is None or not can_view_adaptation(api_user(), adaptation):
         raise NotFound(description=_("There is no adaptation %(id)s.", id=adaptation_id))
@@ -56,7 +70,7 @@ def revision_json(revision: Revision) -> dict:
         "base_version": revision.base_version.label if revision.base_version else None,
         "message": revision.message,
         "author": revision.author.email if revision.author else None,
-        "created_at": revision.created_at.isoformat(),
+        "created_at": as_utc(revision.created_at).isoformat(),
     }
 
 
@@ -130,7 +144,7 @@ def create_adaptation():
         network,
         user=user,
         version=version,
-        locale=_field(body, "locale", required=False) or operations.DEFAULT_LOCALE,
+        locale=_locale(body),
         title=_field(body, "title", required=False),
     )
     db.session.commit()
@@ -152,7 +166,7 @@ def save_text(adaptation_id: int):
     parent_id = _field(body, "parent_revision", int)
     markdown = _field(body, "markdown")
     message = _field(body, "message", required=False) or ""
-    parent = db.session.get(Revision, parent_id)
+    parent = row_or_none(Revision, parent_id)
     if parent is None or parent.adaptation_id != adaptation.id:
         raise BadRequest(
             description=_("Revision %(id)s is not a revision of this adaptation.", id=parent_id)
@@ -221,9 +235,9 @@ def rebase(adaptation_id: int):
     adaptation = _adaptation_or_404(adaptation_id)
     body = _json_body()
     version = queries.version_or_404(adaptation.guideline, _field(body, "base_version"))
-    resolutions = rebasing.parse_resolutions(body.get("resolutions"))
+    resolutions = _run(rebasing.parse_resolutions, body.get("resolutions"))
     parent_id = _field(body, "parent_revision", int, required=False)
-    parent = db.session.get(Revision, parent_id) if parent_id else adaptation.current_revision
+    parent = row_or_none(Revision, parent_id) if parent_id else adaptation.current_revision
     if parent is None or parent.adaptation_id != adaptation.id:
         raise BadRequest(
             description=_("Revision %(id)s is not a revision of this adaptation.", id=parent_id)

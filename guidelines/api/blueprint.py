@@ -7,10 +7,13 @@ from werkzeug.exceptions import HTTPException, Unauthorized
 
 from guidelines.accounts.models import User
 from guidelines.accounts.tokens import active_token
-from guidelines.extensions import csrf
-from guidelines.web import error_message
+from guidelines.database import MAX_INTEGER
+from guidelines.extensions import csrf, db
+from guidelines.web import error_headers, error_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
 # CSRF is checked below for cookie sessions only: a bearer token is not sent by browsers on
 # their own, so a request carrying one cannot be forged from another site.
 csrf.exempt(bp)
@@ -35,6 +38,17 @@ def _identify_caller() -> None:
         csrf.protect()
 
 
+def row_or_none(model, row_id: int):
+    """Return the row of ``model`` with this id, or None.
+
+    A number beyond the largest id an INTEGER column holds is no id either: the database
+    driver could not even bind it (a 500 on SQLite).
+    """
+    if not 0 <= row_id <= MAX_INTEGER:
+        return None
+    return db.session.get(model, row_id)
+
+
 def api_user() -> User | None:
     """Return the caller: the bearer token's user, else the logged-in user, else None."""
     if g.get("api_user") is not None:
@@ -56,7 +70,11 @@ def require_user() -> User:
 def _json_error(error: Exception):
     """Answer every error of the API in JSON, even one we did not foresee."""
     if isinstance(error, HTTPException):
-        return jsonify(error=error.name, message=error_message(error)), error.code
+        return (
+            jsonify(error=error.name, message=error_message(error)),
+            error.code,
+            error_headers(error),
+        )
     current_app.logger.exception("Unexpected error in %s", request.path)
     message = _(
         "Something went wrong on our side. Try again; if it persists, tell an administrator."

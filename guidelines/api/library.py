@@ -7,6 +7,7 @@ from werkzeug.exceptions import BadRequest
 from guidelines.api.blueprint import bp
 from guidelines.library import queries
 from guidelines.library.models import Guideline, SourceVersion
+from guidelines.review.models import as_utc
 from guidelines.text import render_markdown
 from guidelines.text.diff import summarize_units
 from guidelines.text.patches import make_patch
@@ -32,7 +33,7 @@ def version_summary(version: SourceVersion) -> dict:
         "label": version.label,
         "sha256": version.sha256,
         "published": version.published_on.isoformat() if version.published_on else None,
-        "imported_at": version.imported_at.isoformat(),
+        "imported_at": as_utc(version.imported_at).isoformat(),
         "change_note": version.change_note,
     }
 

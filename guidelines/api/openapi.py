@@ -18,6 +18,10 @@ from guidelines.api.blueprint import bp
 from guidelines.api.openapi_bodies import BODY_SCHEMAS
 from guidelines.api.openapi_page import docs_page
 from guidelines.api.openapi_schemas import ANSWER_SCHEMAS, ref
+from guidelines.database import MAX_INTEGER
+from guidelines.search.query import KINDS as SEARCH_KINDS
+from guidelines.search.query import MAX_FILTER_LENGTH, MAX_PAGE
+from guidelines.search.schema import LANGUAGES as SEARCH_LANGUAGES
 
 SCHEMAS = ANSWER_SCHEMAS | BODY_SCHEMAS
 
@@ -53,12 +57,14 @@ PATH_PARAMETERS = {
 PO_FILE = "text/x-gettext-translation"
 
 
-def query(name: str, description: str, schema: dict | None = None) -> dict:
-    """Return an optional query parameter."""
+def query(
+    name: str, description: str, schema: dict | None = None, *, required: bool = False
+) -> dict:
+    """Return a query parameter, optional unless ``required``."""
     return {
         "name": name,
         "in": "query",
-        "required": False,
+        "required": required,
         "description": description,
         "schema": schema or {"type": "string"},
     }
@@ -75,8 +81,12 @@ def op(
     description: str | None = None,
 ) -> dict:
     """Return what an endpoint's code does not tell: answers, errors, parameters, body."""
+    # Any call may be refused: 400 for text no database can hold (a NUL character, see
+    # guidelines/request_checks.py), 401 for a token that is not valid, even on a read.
+    errors = {*errors, 400, 401}
     if access == WRITE:
-        errors = tuple(sorted({*errors, 400, 401, 403}))
+        errors.add(403)
+    errors = tuple(sorted(errors))
     return {
         "tag": tag,
         "ok": ok,
@@ -96,10 +106,25 @@ def json_body(schema: str) -> dict:
     return {"required": True, "content": {"application/json": {"schema": ref(schema)}}}
 
 
+# An ORPHAcode as parse_orpha_code reads it: ORPHA: and 1 to 7 digits, not all zeros; or
+# nothing, which filters nothing out (as an empty form field).
+ORPHA_CODE = {
+    "type": "string",
+    "pattern": "^(?:ORPHA:(?:"
+    + "|".join(f"0{{{zeros}}}[1-9][0-9]{{0,{6 - zeros}}}" for zeros in range(7))
+    + "))?$",
+    "description": "for example ORPHA:355",
+}
+LABEL = {"type": "string", "minLength": 1}
+SEARCH_FILTER = {"type": "string", "maxLength": MAX_FILTER_LENGTH}
+# What survives str.strip(): a character that is neither whitespace nor \x1c-\x1f (which
+# Python strips and JSON Schema's \s does not match).
+SEARCH_WORDS = {"type": "string", "pattern": "[^\\s\\x1c-\\x1f]"}
+
 FILTERS = (
     query("network", "Only guidelines followed by this network (code)."),
     query("ern", "Only guidelines of this European Reference Network (code)."),
-    query("orpha", "Only guidelines covering this disease (ORPHA code)."),
+    query("orpha", "Only guidelines covering this disease (ORPHA code).", ORPHA_CODE),
 )
 
 # One entry per endpoint of the api blueprint: the test fails for a route without one.
@@ -112,8 +137,8 @@ OPERATIONS = {
         {200: json_answer("Diff")},
         errors=(400, 404),
         params=(
-            query("from", "Label of the older version (required)."),
-            query("to", "Label of the newer version (required)."),
+            query("from", "Label of the older version.", LABEL, required=True),
+            query("to", "Label of the newer version.", LABEL, required=True),
         ),
     ),
     "api.search_sections": op(
@@ -121,14 +146,18 @@ OPERATIONS = {
         {200: json_answer("SearchResults")},
         errors=(400,),
         params=(
-            query("q", "The words to search for (required)."),
-            query("lang", "Which language to search in; by default the caller's."),
-            query("network", "Network code."),
-            query("ern", "ERN code."),
-            query("orpha", "ORPHA code."),
-            query("kind", "source, translation, draft or publication."),
-            query("strength", "GRADE strength of the recommendations."),
-            query("certainty", "GRADE certainty of the recommendations."),
+            query("q", "The words to search for.", SEARCH_WORDS, required=True),
+            query(
+                "lang",
+                "Which language to search in; by default the caller's.",
+                {"type": "string", "enum": list(SEARCH_LANGUAGES)},
+            ),
+            query("network", "Network code.", SEARCH_FILTER),
+            query("ern", "ERN code.", SEARCH_FILTER),
+            query("orpha", "ORPHA code.", SEARCH_FILTER),
+            query("kind", "Which texts.", {"type": "string", "enum": list(SEARCH_KINDS)}),
+            query("strength", "GRADE strength of the recommendations.", SEARCH_FILTER),
+            query("certainty", "GRADE certainty of the recommendations.", SEARCH_FILTER),
             query(
                 "sort",
                 "relevance (default) or date.",
@@ -139,7 +168,11 @@ OPERATIONS = {
                 "'all' to search older versions too.",
                 {"type": "string", "enum": ["all"]},
             ),
-            query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+            query(
+                "page",
+                "Page number, from 1.",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            ),
         ),
     ),
     "api.create_adaptation": op(
@@ -186,7 +219,11 @@ OPERATIONS = {
         description="403 for an author of the revision (four eyes); 409 when decided already.",
     ),
     "api.publish": op(
-        "Review", {201: json_answer("PublicationDetail")}, errors=(404,), access=WRITE
+        "Review",
+        {201: json_answer("PublicationDetail")},
+        errors=(404, 409),
+        access=WRITE,
+        description="409 when the revision is published already.",
     ),
     "api.publications": op(
         "Publications",
@@ -259,7 +296,8 @@ SECURITY = {
 
 _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _CONVERTER_SCHEMAS = {
-    "int": {"type": "integer", "minimum": 0},
+    # Every integer in an API path is a row id: it cannot pass the largest an INTEGER holds.
+    "int": {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
     "path": {"type": "string"},
     "default": {"type": "string", "pattern": "^[^/]+$"},
 }

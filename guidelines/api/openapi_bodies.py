@@ -25,7 +25,7 @@ BODY_SCHEMAS = {
             "guideline": STRING | {"description": "slug"},
             "network": STRING | {"description": "network code"},
             "base_version": STRING | {"description": "label; the latest version if absent"},
-            "locale": STRING | {"description": "default nl-BE"},
+            "locale": STRING | {"maxLength": 16, "description": "default nl-BE"},
             "title": STRING,
         },
         "The adaptation to start.",

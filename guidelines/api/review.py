@@ -6,12 +6,13 @@ from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, Conflict, Forbidden, NotFound
 
 from guidelines.adaptation.models import Adaptation, Revision
-from guidelines.api.blueprint import bp, require_user
+from guidelines.api.blueprint import bp, require_user, row_or_none
 from guidelines.extensions import db
 from guidelines.library.models import Guideline, Network
 from guidelines.portal import visibility
 from guidelines.portal.models import Publication
 from guidelines.review import workflow
+from guidelines.review.models import as_utc
 
 
 def _run(operation, *args, **kwargs):
@@ -32,9 +33,11 @@ def submission_json(submission) -> dict:
         "adaptation": submission.adaptation_id,
         "status": submission.status,
         "submitted_by": submission.submitted_by.email if submission.submitted_by else None,
-        "submitted_at": submission.submitted_at.isoformat(),
+        "submitted_at": as_utc(submission.submitted_at).isoformat(),
         "reviewer": submission.reviewer.email if submission.reviewer else None,
-        "reviewed_at": submission.reviewed_at.isoformat() if submission.reviewed_at else None,
+        "reviewed_at": (
+            as_utc(submission.reviewed_at).isoformat() if submission.reviewed_at else None
+        ),
         "comment": submission.review_comment,
         "four_eyes_exception": submission.exception_reason or None,
     }
@@ -51,7 +54,7 @@ def publication_json(publication: Publication, *, with_text: bool = False) -> di
         "locale": publication.adaptation.locale,
         "sha256": publication.sha256,
         "revision": publication.revision.number,
-        "published_at": publication.published_at.isoformat(),
+        "published_at": as_utc(publication.published_at).isoformat(),
         "approved_by": publication.approved_by.email if publication.approved_by else None,
         "published_by": publication.published_by.email if publication.published_by else None,
         "superseded": visibility.is_superseded(publication),
@@ -81,7 +84,7 @@ def publication_json(publication: Publication, *, with_text: bool = False) -> di
 
 
 def _revision_or_404(revision_id: int) -> Revision:
-    revision = db.session.get(Revision, revision_id)
+    revision = row_or_none(Revision, revision_id)
     if revision is None or not visibility.can_view_adaptation(require_user(), revision.adaptation):
         raise NotFound(description=_("There is no revision %(id)s.", id=revision_id))
     return revision
@@ -91,7 +94,7 @@ def _revision_or_404(revision_id: int) -> Revision:
 def submit(adaptation_id: int):
     """Submit the adaptation's current revision for review."""
     user = require_user()
-    adaptation = db.session.get(Adaptation, adaptation_id)
+    adaptation = row_or_none(Adaptation, adaptation_id)
     if adaptation is None or not visibility.can_view_adaptation(user, adaptation):
         raise NotFound(description=_("There is no adaptation %(id)s.", id=adaptation_id))
     submission = _run(workflow.submit, adaptation, user)
@@ -143,7 +146,7 @@ def publications():
 @bp.get("/publications/<int:publication_id>")
 def publication(publication_id: int):
     """Return a publication with its Markdown, SHA-256 and what it is based on."""
-    publication = db.session.get(Publication, publication_id)
+    publication = row_or_none(Publication, publication_id)
     if publication is None:
         raise NotFound(description=_("There is no publication %(id)s.", id=publication_id))
     return jsonify(publication_json(publication, with_text=True))

@@ -7,6 +7,7 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 from guidelines.api.blueprint import api_user, bp, require_user
 from guidelines.extensions import db
 from guidelines.library import queries
+from guidelines.review.models import as_utc
 from guidelines.translation import exchange, operations
 from guidelines.translation.models import SegmentTranslation, Translation
 from guidelines.translation.po import PoFormatError
@@ -50,7 +51,7 @@ def segment_json(row: SegmentTranslation) -> dict:
         "flags": list(row.flag_list),
         "origin": row.origin,
         "updated_by": row.updated_by.email if row.updated_by else None,
-        "updated_at": row.updated_at.isoformat() if row.updated_at else None,
+        "updated_at": as_utc(row.updated_at).isoformat() if row.updated_at else None,
     }
 
 
@@ -150,6 +151,6 @@ def freeze(slug: str, label: str, language: str):
     db.session.commit()
     return jsonify(
         sha256=text.sha256,
-        frozen_at=translation.frozen_at.isoformat(),
+        frozen_at=as_utc(translation.frozen_at).isoformat(),
         language=translation.language,
     ), 201

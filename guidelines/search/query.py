@@ -87,7 +87,7 @@ class SearchResults:
 
 KINDS = ("source", "translation", "draft", "publication")
 FILTERS = ("network", "ern", "orpha", "kind", "strength", "certainty")
-_MAX_FILTER_LENGTH = 100
+MAX_FILTER_LENGTH = 100
 
 
 class BadSearch(ValueError):
@@ -125,7 +125,7 @@ def request_from_args(
     filters = {}
     for name in FILTERS:
         value = (args.get(name) or "").strip()
-        if len(value) > _MAX_FILTER_LENGTH:
+        if len(value) > MAX_FILTER_LENGTH:
             raise BadSearch(_("The %(name)s filter is too long.", name=name))
         if value:
             filters[name] = value.upper() if name == "orpha" else value

@@ -24,6 +24,9 @@ CHECKED = {
     "enum",
     "anyOf",
     "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
     "pattern",
 }
 TYPES = {
@@ -65,6 +68,12 @@ def errors_of(value, schema: dict, document: dict, where: str = "$") -> list[str
         problems.append(f"{where}: {value!r} is not one of {schema['enum']}")
     if "minimum" in schema and TYPES["number"](value) and value < schema["minimum"]:
         problems.append(f"{where}: {value!r} is below {schema['minimum']}")
+    if "maximum" in schema and TYPES["number"](value) and value > schema["maximum"]:
+        problems.append(f"{where}: {value!r} is above {schema['maximum']}")
+    if "minLength" in schema and isinstance(value, str) and len(value) < schema["minLength"]:
+        problems.append(f"{where}: {value!r} is shorter than {schema['minLength']}")
+    if "maxLength" in schema and isinstance(value, str) and len(value) > schema["maxLength"]:
+        problems.append(f"{where}: {value!r} is longer than {schema['maxLength']}")
     if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
         problems.append(f"{where}: {value!r} does not match {schema['pattern']}")
     if isinstance(value, dict):
