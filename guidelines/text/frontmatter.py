@@ -27,6 +27,22 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases (``*name``).
+
+    Metadata never needs them, and they are a "billion laughs": ten short lines of aliases
+    of aliases make a value whose ``str()`` or ``repr()`` would not finish in a lifetime.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _is_fence(line: str) -> bool:
     return line.rstrip() == _FENCE
 
@@ -50,9 +66,12 @@ def _front_matter_span(text: str) -> tuple[int, int, int] | None:
 
 
 def body_offset(text: str) -> int:
-    """Return the index where the Markdown body starts (0 when there is no front matter)."""
+    """Return the index where the Markdown body starts: after the front matter, or after a
+    byte order mark, which markdown-it would read as text ("\ufeff# Title" is no heading)."""
     span = _front_matter_span(text)
-    return span[2] if span else 0
+    if span:
+        return span[2]
+    return len(_BOM) if text.startswith(_BOM) else 0
 
 
 def line_count(text: str) -> int:
@@ -64,12 +83,12 @@ def split_front_matter(text: str) -> tuple[dict[Any, Any], str]:
     """Split ``text`` into its front matter (parsed) and its body, exactly."""
     span = _front_matter_span(text)
     if span is None:
-        return {}, text
+        return {}, text[body_offset(text) :]
     yaml_start, yaml_end, body_start = span
     # Line 1 is the opening fence, so the YAML's own first line is line 2 of the file.
     first_yaml_line = 2
     try:
-        meta = yaml.safe_load(text[yaml_start:yaml_end])
+        meta = yaml.load(text[yaml_start:yaml_end], Loader=_NoAliasLoader)  # a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_yaml_line + (mark.line if mark else 0)
@@ -78,6 +97,15 @@ def split_front_matter(text: str) -> tuple[dict[Any, Any], str]:
         raise FrontMatterError(f"{where}: {problem}", line) from error
     except yaml.YAMLError as error:
         raise FrontMatterError(f"line {first_yaml_line}: {error}", first_yaml_line) from error
+    except (ValueError, OverflowError) as error:
+        # PyYAML builds dates with datetime, which refuses "2020-02-30" with a bare ValueError.
+        raise FrontMatterError(
+            f"line {first_yaml_line}: a value cannot be read: {error}", first_yaml_line
+        ) from error
+    except RecursionError as error:
+        raise FrontMatterError(
+            f"line {first_yaml_line}: the front matter nests too deeply", first_yaml_line
+        ) from error
     if meta is None:
         return {}, text[body_start:]
     if not isinstance(meta, dict):

@@ -113,10 +113,11 @@ def scan_outline(text: str) -> Outline | None:
     if "]:" in body and any("[" in lines[line] for line, _level in raw_headings):
         return None  # a link in a heading could use a reference defined anywhere
     used: set[str] = set()
+    numbers: dict[str, int] = {}
     headings: list[OutlineHeading] = []
     for line, level in raw_headings:
         title = heading_title(_heading_text(lines[line], level))
-        anchor = unique_anchor(HEADING_PREFIX + (slugify(title) or "section"), used)
+        anchor = unique_anchor(HEADING_PREFIX + (slugify(title) or "section"), used, numbers)
         headings.append(OutlineHeading(line, line + 1, level, title, anchor))
     reader = BlockReader(lines, line_count(text[:offset]))
     for info, start, end in blocks:

@@ -143,8 +143,12 @@ class _Draft:
 
 
 def _overlap(first: _Draft, second: _Draft) -> bool:
-    # Also true when an empty range lies strictly inside the other one.
-    return first.start < second.end and second.start < first.end
+    """Tell whether two hunks share text in the old base or in the new one, where they apply."""
+    # Also true when an empty range lies strictly inside the other one. The new ranges count
+    # too: an insertion just before a replaced stretch can map onto the same upstream text,
+    # and two resolutions of one region could not both be spliced in.
+    in_old = first.start < second.end and second.start < first.end
+    return in_old or (first.new_start < second.new_end and second.new_start < first.new_end)
 
 
 class _Rebase:

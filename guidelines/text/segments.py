@@ -78,15 +78,29 @@ _INTERRUPTIONS = (
     (re.compile(r"#{1,6}(?:[ \t]|$)"), "a heading"),
     (re.compile(r"(?:[-*_][ \t]*){3,}$"), "a horizontal rule"),
     (re.compile(r">"), "a block quote"),
-    (re.compile(r"```|~~~|:::"), "a fenced block"),
+    # Apart: a ":::" that opened nothing in the source says nothing about a "```".
+    (re.compile(r"```|~~~"), "a fenced code block"),
+    (re.compile(r":::"), "a ::: block"),
     (re.compile(r"[-+*][ \t]+\S"), "a list item"),
     (re.compile(r"1[.)][ \t]+\S"), "a numbered list item"),
 )
-_FIRST_LINE_BLOCKS = (
+_LIST_ITEMS = (
     (re.compile(r"[-+*](?:[ \t]|$)"), "a list item"),
     (re.compile(r"\d{1,9}[.)](?:[ \t]|$)"), "a numbered list item"),
 )
-_CONTINUATION_BLOCKS = ((re.compile(r"(?:=+|-+)[ \t]*$"), "a heading underline"),)
+_FIRST_LINE_BLOCKS = (
+    *_LIST_ITEMS,
+    # "[1]: zie bijlage" would be read as a link's definition, and the paragraph would vanish.
+    (re.compile(r"\[(?:[^\\\[\]]|\\.)+\]:"), "a link reference definition"),
+)
+_CONTINUATION_BLOCKS = (
+    (re.compile(r"(?:=+|-+)[ \t]*$"), "a heading underline"),
+    # "--- | ---" under "x | y" turns the lines above it into a table's header row.
+    (re.compile(r"(?=.*\|)(?=.*-)[|:-][ \t|:-]*$"), "a table"),
+)
+# A list item's or quote's line that is not indented (or has no ">") continues it lazily; there
+# any list item ends it, "2) x" too, not only the "1." that may interrupt a paragraph.
+_LAZY_KINDS = frozenset({LIST_ITEM, BLOCKQUOTE})
 SEGMENTS_CACHE_SIZE = 32
 
 
@@ -101,6 +115,9 @@ class Segment:
     placeholders: tuple[str, ...]
     start: int
     end: int
+    # A heading underlined with "===" or "---": its lines are read like a paragraph's, so a
+    # translated line could open another block, as in a paragraph.
+    setext: bool = False
 
 
 class PlaceholderError(ValueError):
@@ -142,21 +159,39 @@ def placeholder_problems(segment: Segment, target: str) -> list[str]:
         problems.append("a blank line would split the text in two")
     if segment.kind == TABLE_CELL and _UNESCAPED_PIPE.search(target):
         problems.append("an unescaped '|' would split the table cell; write '\\|'")
-    if segment.kind in (HEADING, TABLE_CELL):
-        return problems
+    elif (
+        segment.setext
+        and _UNESCAPED_PIPE.search(target)
+        and not _UNESCAPED_PIPE.search(segment.source)
+    ):
+        # Above a "---" underline, a line with a "|" is a table's header row.
+        problems.append("an unescaped '|' would make the heading a table; write '\\|'")
+    if segment.kind == TABLE_CELL or (segment.kind == HEADING and not segment.setext):
+        return problems  # after "## " or inside "| |", no text opens a block
     source_lines = segment.source.split("\n")
-    already = {what for number, line in enumerate(source_lines) if (what := _opens(line, number))}
+    lazy = segment.kind in _LAZY_KINDS
+    # What the source's own lines look like they open, they evidently did not: a translation may
+    # keep it, at the same place (first line, or a later one), where it opens nothing either.
+    already = {
+        (number > 0, what)
+        for number, line in enumerate(source_lines)
+        if (what := _opens(line, number, lazy))
+    }
     for number, line in enumerate(target.strip().split("\n")):
-        what = _opens(line, number)
-        if what and what not in already:
+        what = _opens(line, number, lazy)
+        if what and (number > 0, what) not in already:
             problems.append(f"line {number + 1} would start {what}")
     return problems
 
 
-def _opens(line: str, number: int) -> str | None:
-    """Return what block ``line`` would open as line ``number`` (from 0) of a paragraph."""
+def _opens(line: str, number: int, lazy: bool = False) -> str | None:
+    """Return what block ``line`` would open as line ``number`` (from 0) of a paragraph
+    (``lazy``: of a paragraph in a list item or block quote)."""
     stripped = line.lstrip(" \t")
-    patterns = (_CONTINUATION_BLOCKS if number else _FIRST_LINE_BLOCKS) + _INTERRUPTIONS
+    if not number:
+        patterns = _FIRST_LINE_BLOCKS + _INTERRUPTIONS
+    else:
+        patterns = _CONTINUATION_BLOCKS + (_LIST_ITEMS if lazy else ()) + _INTERRUPTIONS
     return next((what for pattern, what in patterns if pattern.match(stripped)), None)
 
 
@@ -258,7 +293,7 @@ class _Walk:
             elif token.type in ("th_open", "td_open"):
                 self.column += 1
             elif token.type == "inline" and LINES in token.meta:
-                piece = self._piece(token, tokens[index - 1].type)
+                piece = self._piece(token, tokens[index - 1])
                 if piece is not None:
                     pieces.append(piece)
         return pieces
@@ -287,16 +322,17 @@ class _Walk:
         self.anchors.add(anchor)
         return anchor
 
-    def _piece(self, token: Token, parent: str) -> _Piece | None:
+    def _piece(self, token: Token, opening: Token) -> _Piece | None:
         text, offsets = self.text, self.offsets
         lines: list[tuple[int, int]] = token.meta[LINES]
         spans = [(offsets(start), offsets(end)) for start, end in lines]
         source, placeholders = protect("\n".join(text[s:e] for s, e in spans), _PARSER, self.env)
         if not has_words(source):
             return None
-        kind, key = self._name(parent)
+        kind, key = self._name(opening.type)
         path = " > ".join(title for _level, title in self.headings)
-        segment = Segment(key, kind, source, path, placeholders, spans[0][0], spans[-1][1])
+        setext = opening.type == "heading_open" and opening.markup in ("=", "-")
+        segment = Segment(key, kind, source, path, placeholders, spans[0][0], spans[-1][1], setext)
         separators = tuple(text[spans[i][1] : spans[i + 1][0]] for i in range(len(spans) - 1))
         if separators:
             continuation = separators[-1].lstrip(" \t")

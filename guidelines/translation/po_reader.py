@@ -12,24 +12,49 @@ from guidelines.translation.po import PoEntry, PoFormatError
 _STRING = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?(?=[ \t\"]|$)")
 _PREVIOUS_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid)(?=[ \t\"]|$)")
+_ESCAPE_SEQUENCE = re.compile(r"\\(x[0-9a-fA-F]*|[0-7]{1,3}|.)")
 _SIMPLE_ESCAPES = dict(zip("ntr\"\\abfv'?", "\n\t\r\"\\\a\b\f\v'?", strict=True))
 _FIX = "check the file with msgfmt --check, or export a fresh one from the workbench"
 
 
 def _unescape(body: str, line: int) -> str:
-    """Return the value of a string literal's inside, refusing unknown escapes."""
+    """Return the value of a string literal's inside, refusing unknown escapes.
 
-    def replace(match: re.Match[str]) -> str:
-        code = match.group(1)
-        if code in _SIMPLE_ESCAPES:
-            return _SIMPLE_ESCAPES[code]
-        if code[0] in "01234567":
-            return chr(int(code, 8))
-        if code[0] == "x" and len(code) > 1:
-            return chr(int(code[1:], 16))
+    As in GNU gettext, an octal or hex escape stands for one byte of the file's UTF-8, not for
+    a code point: "\\303\\251" is "é". So no escape can make a lone surrogate, a character
+    beyond U+10FFFF or a NUL, which no translation can hold (nor PostgreSQL store).
+    """
+    data = bytearray()
+    position = 0
+    for match in _ESCAPE_SEQUENCE.finditer(body):
+        data += body[position : match.start()].encode("utf-8")
+        data += _escaped_byte(match.group(1), line)
+        position = match.end()
+    data += body[position:].encode("utf-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PoFormatError(
+            line, f"the octal or \\x escapes do not spell UTF-8 characters: {_FIX}"
+        ) from None
+    if "\0" in text:
+        raise PoFormatError(line, "the string holds a NUL character, which no text can hold")
+    return text
+
+
+def _escaped_byte(code: str, line: int) -> bytes:
+    """Return what the escape ``\\<code>`` stands for, as UTF-8 bytes."""
+    if code in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[code].encode("utf-8")
+    if code[0] in "01234567":
+        value = int(code, 8)
+    elif code[0] == "x" and len(code) > 1:
+        value = int(code[1:], 16)
+    else:
         raise PoFormatError(line, f"unknown escape \\{code[0]}: write a backslash as \\\\")
-
-    return re.sub(r"\\(x[0-9a-fA-F]*|[0-7]{1,3}|.)", replace, body)
+    if value > 0xFF:
+        raise PoFormatError(line, f"the escape \\{code[:12]} is more than one byte: {_FIX}")
+    return bytes([value])
 
 
 def _strings(text: str, line: int, after: str) -> str:
@@ -57,9 +82,11 @@ class _Draft:
 
     flags: set[str] = field(default_factory=set)
     extracted: list[str] = field(default_factory=list)
-    previous: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, list[str]] = field(default_factory=dict)
     previous_field: str = ""
-    fields: dict[str, str] = field(default_factory=dict)
+    # The string pieces of each keyword, joined at the end: adding to a growing string per
+    # continuation line made a long msgid cost quadratic time (seconds for a 2 MB file).
+    fields: dict[str, list[str]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     current: str = ""
     obsolete: bool = False
@@ -121,10 +148,10 @@ class _Reader:
         if match:
             self.draft.previous_field = match.group(1)
             value = _strings(text[match.end() :], number, f"#| {match.group(1)}")
-            self.draft.previous[match.group(1)] = value
+            self.draft.previous[match.group(1)] = [value]
         elif text.startswith('"') and self.draft.previous_field:
             value = _strings(text, number, "#|")
-            self.draft.previous[self.draft.previous_field] += value
+            self.draft.previous[self.draft.previous_field].append(value)
         else:
             raise PoFormatError(number, f"a #| line must hold msgid and a quoted string: {_FIX}")
 
@@ -137,7 +164,7 @@ class _Reader:
                     number, "a string continues nothing: put it right after msgid or msgstr"
                 )
             self.check_obsolete(number, obsolete)
-            draft.fields[draft.current] += _strings(text, number, draft.current)
+            draft.fields[draft.current].append(_strings(text, number, draft.current))
             return
         match = _KEYWORD.match(text)
         if not match:
@@ -155,7 +182,7 @@ class _Reader:
         self.check_order(number, name, index)
         full = f"{name}[{index}]" if index is not None else name
         draft.obsolete = obsolete
-        draft.fields[full] = _strings(text[match.end() :], number, full)
+        draft.fields[full] = [_strings(text[match.end() :], number, full)]
         draft.lines[full], draft.current = number, full
 
     def check_obsolete(self, number: int, obsolete: bool) -> None:
@@ -193,7 +220,8 @@ class _Reader:
     def finish_entry(self) -> None:
         """Turn the complete draft into an entry (the header is checked, not kept)."""
         draft, self.draft = self.draft, _Draft()
-        context, source = draft.fields.get("msgctxt"), draft.fields["msgid"]
+        fields = {name: "".join(pieces) for name, pieces in draft.fields.items()}
+        context, source = fields.get("msgctxt"), fields["msgid"]
         identity = (draft.obsolete, context, source)
         number = draft.lines["msgid"]
         if identity in self.seen:
@@ -205,14 +233,15 @@ class _Reader:
         self.seen[identity] = number
         if context is None and source == "" and not draft.obsolete:
             return
-        plural = "msgid_plural" in draft.fields
+        plural = "msgid_plural" in fields
+        previous = draft.previous.get("msgid")
         self.entries.append(
             PoEntry(
                 key=context or "",
                 source=source,
-                target=draft.fields["msgstr[0]" if plural else "msgstr"],
+                target=fields["msgstr[0]" if plural else "msgstr"],
                 fuzzy="fuzzy" in draft.flags,
-                previous_source=draft.previous.get("msgid"),
+                previous_source=None if previous is None else "".join(previous),
                 path="\n".join(draft.extracted),
                 obsolete=draft.obsolete,
                 plural=plural,
