@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run serve test lint format bench install catalogs extract clean
+.PHONY: run serve test lint format bench bench-load install catalogs extract clean
 
 # `make serve`: gunicorn with several workers, for production (see README, "Running it for real").
 WORKERS ?= 4
@@ -72,6 +72,13 @@ format: $(TEST_STAMP)
 
 bench: $(TEST_STAMP) catalogs
 	$(BIN)/python -m bench
+
+# `make bench-load`: gunicorn (2 workers) on PostgreSQL under wrk, in a database of its own
+# (guidelines_bench_load; BENCH_POSTGRESQL names the server). wrk is Debian's package: this
+# target installs nothing outside the venv and says how to get wrk when it is missing.
+bench-load: $(TEST_STAMP) catalogs
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: sudo apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -17,7 +17,10 @@ INFO = "-"
 
 @dataclass(frozen=True)
 class Result:
-    """One measured value; when it has a target, lower is better and the target is a ceiling."""
+    """One measured value; when it has a target, lower is better and the target is a ceiling.
+
+    With ``floor``, higher is better and the target is the least acceptable value.
+    """
 
     name: str
     value: float
@@ -26,6 +29,7 @@ class Result:
     note: str = ""
     # False when the measured operation did not do its whole job (a fast wrong answer fails).
     complete: bool = True
+    floor: bool = False
 
     @property
     def status(self) -> str:
@@ -34,6 +38,8 @@ class Result:
             return FAIL
         if self.target is None:
             return INFO
+        if self.floor:
+            return PASS if self.value >= self.target else FAIL
         return PASS if self.value < self.target else FAIL
 
     @property
@@ -55,6 +61,12 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{number} {unit}"
 
 
+def _target_text(result: Result) -> str:
+    if result.target is None:
+        return ""
+    return ("≥ " if result.floor else "< ") + format_value(result.target, result.unit)
+
+
 def format_table(results: list[Result]) -> str:
     """Return the results as a plain-text table with aligned columns."""
     header = ("benchmark", "measured", "target", "status", "note")
@@ -62,7 +74,7 @@ def format_table(results: list[Result]) -> str:
         (
             r.name,
             format_value(r.value, r.unit),
-            f"< {format_value(r.target, r.unit)}" if r.target is not None else "",
+            _target_text(r),
             r.status,
             r.note,
         )

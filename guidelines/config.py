@@ -28,6 +28,9 @@ def load_config(instance_path: str) -> dict:
         # and every SEARCH_CATCHUP_SECONDS, look for changes committed by other processes.
         "SEARCH_SYNC_ON_REQUEST": True,
         "SEARCH_CATCHUP_SECONDS": float(os.environ.get("SEARCH_CATCHUP_SECONDS", 30)),
+        # A portal page kept for readers not logged in is checked against the database again
+        # after this long: another worker's change shows within it (guidelines/portal/pages.py).
+        "PORTAL_PAGE_RECHECK_SECONDS": float(os.environ.get("PORTAL_PAGE_RECHECK_SECONDS", 1)),
         # How long a writer waits for the index's lock: a request briefly, a command longer.
         "SEARCH_REQUEST_WRITER_TIMEOUT": 2.0,
         "SEARCH_WRITER_TIMEOUT": float(os.environ.get("SEARCH_WRITER_TIMEOUT", 120)),

@@ -5,9 +5,11 @@ from sqlalchemy import select
 
 from guidelines.extensions import db
 from guidelines.library.models import Ern, Network
+from guidelines.portal import pages
 from guidelines.portal.downloads import download_stylesheet, html_download, markdown_download
+from guidelines.portal.fragments import document_fragment
 from guidelines.portal.models import Publication
-from guidelines.portal.visibility import current_publications, is_superseded
+from guidelines.portal.visibility import current_publications
 from guidelines.rendering import render_for_reader
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -57,14 +59,28 @@ def ern(code: str):
 @bp.route("/publications/<int:publication_id>")
 def publication(publication_id: int):
     """Show one publication to read: its text, what it rests on and who published it."""
-    publication = _publication_or_404(publication_id)
-    return render_template(
+    key = pages.page_key(publication_id) if pages.cacheable() else None
+    if key is not None and (page := pages.fresh_page(key)) is not None:
+        return page
+    generation = pages.write_generation()
+    loaded = pages.load_publication(publication_id)
+    if loaded is None:
+        abort(404)
+    if key is not None and (page := pages.checked_page(key, loaded)) is not None:
+        return page
+    publication = loaded.publication
+    text_language = publication.text_language
+    page = render_template(
         "portal/publication.html",
         publication=publication,
-        document=render_for_reader(publication.markdown),
-        current=_current_of(publication),
-        newer_source=_newer_source(publication),
+        text_language=text_language,
+        document_html=document_fragment(publication, text_language),
+        current=loaded.current,
+        newer_source=loaded.newer_source,
     )
+    if key is not None:
+        pages.keep_page(key, loaded, page, generation)
+    return page
 
 
 @bp.route("/publications/<int:publication_id>.md")
@@ -104,23 +120,3 @@ def _publication_or_404(publication_id: int) -> Publication:
     if publication is None:
         abort(404)
     return publication
-
-
-def _current_of(publication: Publication) -> Publication | None:
-    """Return the publication that supersedes ``publication``, or None when it is current."""
-    if not is_superseded(publication):
-        return None
-    return db.session.scalar(
-        select(Publication)
-        .where(Publication.adaptation_id == publication.adaptation_id)
-        .order_by(Publication.id.desc())
-        .limit(1)
-    )
-
-
-def _newer_source(publication: Publication):
-    """Return the newer European version, if the guideline has one since this publication."""
-    latest = publication.guideline.latest_version
-    if latest is None or latest.id == publication.source_version_id:
-        return None
-    return latest

@@ -79,6 +79,9 @@ def _apply_committed_changes(response):
     from guidelines.search.outbox import COMMITTED
 
     config = current_app.config
+    # A request that never used the database has no session: do not make one just to look.
+    if not db.session.registry.has():
+        return response
     if config["SEARCH_SYNC_ON_REQUEST"] and db.session().info.pop(COMMITTED, False):
         catch_up(timeout=config["SEARCH_REQUEST_WRITER_TIMEOUT"])
     return response
