@@ -241,7 +241,7 @@ def rows(site: Site, m: Measured, setup_seconds: float, load: Load) -> list[Resu
             m.private_mb,
             "MB",
             note="largest USS sampled: the resident set less the pages shared with other "
-            "processes (the search index files, mapped once in the page cache)",
+            "processes (such as the code the workers inherit from the master)",
         ),
     ] + [Result("writes: failure", 0, "", note=failure, complete=False) for failure in w.failures]
 

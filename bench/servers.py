@@ -51,8 +51,7 @@ class Server:
 
     def sample_memory(self) -> None:
         """Record each worker's peak resident set (VmHWM) seen so far, in kilobytes, and the
-        largest private part of it sampled (the pages no other process shares: its heap, not
-        the search index files that every worker maps from the same page cache)."""
+        largest private part of it sampled (the pages no other process shares)."""
         for pid in self.workers():
             peak = _status_kb(pid, "VmHWM")
             if peak is not None:

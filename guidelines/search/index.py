@@ -8,6 +8,7 @@ outbox is applied is a document in the index itself, committed with the changes 
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import json
 import threading
@@ -19,8 +20,8 @@ from pathlib import Path
 from flask import current_app, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from whoosh import index as whoosh_index
 from whoosh import scoring
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
@@ -80,12 +81,19 @@ def _field_lengths(searcher, fieldname: str) -> list[int]:
 
 
 class SearchIndex:
-    """The index in one directory, with a searcher per thread that follows its commits."""
+    """The index in one directory, with a searcher per thread that follows its commits.
+
+    The files are read with plain reads, not mapped: whoosh3 copies a mapped segment's
+    postings into the heap of every process that opens it (tens of MB per gunicorn worker),
+    while reads leave them in the page cache that all workers share. A searcher keeps its
+    segment files open, so each is closed when its thread has a newer one, when its thread
+    has ended (checked whenever a searcher is opened), and by ``close()``.
+    """
 
     def __init__(self, directory: str) -> None:
         self.directory = Path(directory)
         self._ix = None
-        self._local = threading.local()
+        self._searchers: dict[int, object] = {}  # by thread ident
         self._lock = threading.Lock()
 
     @property
@@ -97,13 +105,29 @@ class SearchIndex:
 
     def searcher(self):
         """Return this thread's searcher, moved on to the latest commit."""
-        searcher = getattr(self._local, "searcher", None)
+        thread = threading.get_ident()
+        searcher = self._searchers.get(thread)
         if searcher is None or not searcher.up_to_date():
             # A new searcher rather than refresh(): refreshing an empty index's fails.
             if searcher is not None:
                 searcher.close()
-            searcher = self._local.searcher = self.ix.searcher(weighting=ListedLengthBM25F())
+            searcher = self.ix.searcher(weighting=ListedLengthBM25F())
+            with self._lock:
+                self._searchers[thread] = searcher
+                self._close_searchers_of_ended_threads()
         return searcher
+
+    def _close_searchers_of_ended_threads(self) -> None:
+        alive = {thread.ident for thread in threading.enumerate()}
+        for thread in [ident for ident in self._searchers if ident not in alive]:
+            self._searchers.pop(thread).close()
+
+    def close(self) -> None:
+        """Close every thread's searcher (the next ``searcher()`` opens a new one)."""
+        with self._lock:
+            searchers, self._searchers = list(self._searchers.values()), {}
+        for searcher in searchers:
+            searcher.close()
 
     def writer(self, timeout: float, *, memory_mb: int = 128):
         """Return a writer, waiting up to ``timeout`` seconds for the lock.
@@ -121,9 +145,9 @@ class SearchIndex:
 
     def reset(self) -> None:
         """Replace the index with an empty one of the current schema."""
+        self.close()
         with self._lock:
-            self._ix = whoosh_index.create_in(str(self.directory), build_schema())
-            self._local = threading.local()
+            self._ix = _storage(self.directory).create_index(build_schema())
 
 
 _indexes: dict[str, SearchIndex] = {}
@@ -140,16 +164,29 @@ def get_index(directory: str | None = None) -> SearchIndex:
         return index
 
 
+def _storage(directory: Path) -> FileStorage:
+    return FileStorage(str(directory), supports_mmap=False)
+
+
 def _open_or_create(directory: Path):
     directory.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(directory)):
-        return whoosh_index.open_dir(str(directory))
+    storage = _storage(directory)
+    if storage.index_exists():
+        return storage.open_index()
     # Two processes starting at once must not both create it.
     with open(directory / ".create.lock", "w") as guard:
         fcntl.flock(guard, fcntl.LOCK_EX)
-        if not whoosh_index.exists_in(str(directory)):
-            return whoosh_index.create_in(str(directory), build_schema())
-        return whoosh_index.open_dir(str(directory))
+        if not storage.index_exists():
+            return storage.create_index(build_schema())
+        return storage.open_index()
+
+
+@atexit.register
+def _close_all() -> None:
+    with _indexes_lock:
+        indexes = list(_indexes.values())
+    for index in indexes:
+        index.close()
 
 
 def read_state(searcher) -> tuple[Progress, int | None]:
