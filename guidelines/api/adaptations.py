@@ -51,7 +51,7 @@ def _locale(body: dict) -> str:
 
 
 def _adaptation_or_404(adaptation_id: int) -> Adaptation:
-    adaptation = row_or_none(Adaptation, adaptation_id)
+    adaptation = db.session.get(Adaptation, adaptation_id)
     # Drafts are for the network's members: to anyone else they do not exist (404, not 403).
     if adaptation is None or not can_view_adaptation(api_user(), adaptation):
         raise NotFound(description=_("There is no adaptation %(id)s.", id=adaptation_id))

@@ -39,10 +39,11 @@ def _identify_caller() -> None:
 
 
 def row_or_none(model, row_id: int):
-    """Return the row of ``model`` with this id, or None.
+    """Return the row of ``model`` whose id a request body names, or None.
 
     A number beyond the largest id an INTEGER column holds is no id either: the database
-    driver could not even bind it (a 500 on SQLite).
+    driver could not even bind it (a 500 on SQLite). Ids in addresses are limited by the
+    ``int`` converter already (guidelines/request_checks.py).
     """
     if not 0 <= row_id <= MAX_INTEGER:
         return None

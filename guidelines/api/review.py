@@ -6,7 +6,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, Conflict, Forbidden, NotFound
 
 from guidelines.adaptation.models import Adaptation, Revision
-from guidelines.api.blueprint import bp, require_user, row_or_none
+from guidelines.api.blueprint import bp, require_user
 from guidelines.extensions import db
 from guidelines.library.models import Guideline, Network
 from guidelines.portal import visibility
@@ -84,7 +84,7 @@ def publication_json(publication: Publication, *, with_text: bool = False) -> di
 
 
 def _revision_or_404(revision_id: int) -> Revision:
-    revision = row_or_none(Revision, revision_id)
+    revision = db.session.get(Revision, revision_id)
     if revision is None or not visibility.can_view_adaptation(require_user(), revision.adaptation):
         raise NotFound(description=_("There is no revision %(id)s.", id=revision_id))
     return revision
@@ -94,7 +94,7 @@ def _revision_or_404(revision_id: int) -> Revision:
 def submit(adaptation_id: int):
     """Submit the adaptation's current revision for review."""
     user = require_user()
-    adaptation = row_or_none(Adaptation, adaptation_id)
+    adaptation = db.session.get(Adaptation, adaptation_id)
     if adaptation is None or not visibility.can_view_adaptation(user, adaptation):
         raise NotFound(description=_("There is no adaptation %(id)s.", id=adaptation_id))
     submission = _run(workflow.submit, adaptation, user)
@@ -146,7 +146,7 @@ def publications():
 @bp.get("/publications/<int:publication_id>")
 def publication(publication_id: int):
     """Return a publication with its Markdown, SHA-256 and what it is based on."""
-    publication = row_or_none(Publication, publication_id)
+    publication = db.session.get(Publication, publication_id)
     if publication is None:
         raise NotFound(description=_("There is no publication %(id)s.", id=publication_id))
     return jsonify(publication_json(publication, with_text=True))
