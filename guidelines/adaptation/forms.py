@@ -6,6 +6,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from guidelines.adaptation.models import MAX_LOCALE_LENGTH
 from guidelines.database import MAX_INTEGER
 
 
@@ -15,7 +16,7 @@ class StartAdaptationForm(FlaskForm):
     locale = StringField(
         _l("Locale"),
         default="nl-BE",
-        validators=[DataRequired(), Length(max=16)],
+        validators=[DataRequired(), Length(max=MAX_LOCALE_LENGTH)],
         description=_l("The language and region of the adaptation, for example nl-BE."),
     )
     title = StringField(_l("Title of the adaptation"), validators=[Optional(), Length(max=300)])

@@ -11,6 +11,9 @@ from guidelines.extensions import db
 from guidelines.library.models import ImmutableRecordError
 from guidelines.text import PatchError, apply_patch
 
+# The longest locale an adaptation may have (its column's length), such as "nl-BE".
+MAX_LOCALE_LENGTH = 16
+
 
 class RevisionIntegrityError(RuntimeError):
     """A stored revision whose patch no longer reproduces the text it claims to."""
@@ -24,7 +27,7 @@ class Adaptation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     guideline_id: Mapped[int] = mapped_column(ForeignKey("guidelines.id"), index=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
-    locale: Mapped[str] = mapped_column(String(16), default="nl-BE")
+    locale: Mapped[str] = mapped_column(String(MAX_LOCALE_LENGTH), default="nl-BE")
     title: Mapped[str] = mapped_column(String(300))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

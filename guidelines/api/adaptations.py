@@ -7,15 +7,12 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 from guidelines.accounts.operations import AccountError, find_network
 from guidelines.adaptation import operations, rebasing
 from guidelines.adaptation.decisions import DecisionRow, decision_register
-from guidelines.adaptation.models import Adaptation, Revision
+from guidelines.adaptation.models import MAX_LOCALE_LENGTH, Adaptation, Revision
 from guidelines.api.blueprint import api_user, bp, require_user, row_or_none
 from guidelines.extensions import db
 from guidelines.library import queries
 from guidelines.portal.visibility import can_view_adaptation
 from guidelines.review.models import as_utc
-
-# The length of Adaptation.locale (String(16)), as the start form checks it too.
-MAX_LOCALE_LENGTH = 16
 
 
 def _json_body() -> dict:

@@ -1,5 +1,6 @@
 """The request bodies of the JSON API, as JSON Schema (the answers are in openapi_schemas)."""
 
+from guidelines.adaptation.models import MAX_LOCALE_LENGTH
 from guidelines.api.openapi_schemas import (
     INTEGER,
     RESOLUTION_ACTIONS,
@@ -25,7 +26,7 @@ BODY_SCHEMAS = {
             "guideline": STRING | {"description": "slug"},
             "network": STRING | {"description": "network code"},
             "base_version": STRING | {"description": "label; the latest version if absent"},
-            "locale": STRING | {"maxLength": 16, "description": "default nl-BE"},
+            "locale": STRING | {"maxLength": MAX_LOCALE_LENGTH, "description": "default nl-BE"},
             "title": STRING,
         },
         "The adaptation to start.",
