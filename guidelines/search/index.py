@@ -144,8 +144,11 @@ class SearchIndex:
             ) from error
 
     def reset(self) -> None:
-        """Replace the index with an empty one of the current schema."""
-        self.close()
+        """Replace the index with an empty one of the current schema.
+
+        Other threads may be searching: their searchers are not closed here, but are out of
+        date from now on, so each thread closes and replaces its own at its next search.
+        """
         with self._lock:
             self._ix = _storage(self.directory).create_index(build_schema())
 
